@@ -1,0 +1,1 @@
+# bench: targets of this folder (included by the top Makefile.am)

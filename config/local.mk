@@ -1,0 +1,1 @@
+# config: targets of this folder (included by the top Makefile.am)

@@ -1,0 +1,1 @@
+# man: targets of this folder (included by the top Makefile.am)

@@ -1,0 +1,207 @@
+/* shim/segment.h - the shared-memory format between liballoctop.so and alloctop.
+ *
+ * The one interface between the two processes (DESIGN.md, "The segment").
+ * The shim writes it; the reader maps it read-only and trusts none of it.
+ * Everything is addressed by offset from the start of the segment, never by
+ * pointer; all integers are native-endian (reader and target share a host).
+ *
+ * Layout, in this order, each region aligned to SEG_ALIGN:
+ *   struct seg_header
+ *   struct seg_slot     slots[slot_count]     one per live thread
+ *   struct seg_counters retired               folded counts of exited threads
+ *                                             and of threads without a slot
+ *   struct seg_site     sites[site_count]     sampled call sites
+ *   struct seg_module   modules[module_count] loaded objects for symbolizing
+ *
+ * Change anything here only together with SEG_ABI_VERSION, the reader's
+ * validator (src/collect/reader.c) and its tests.
+ */
+#ifndef ALLOCTOP_SHIM_SEGMENT_H
+#define ALLOCTOP_SHIM_SEGMENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SEG_MAGIC 0x31504f54434f4c41ULL	/* "ALOCTOP1" read little-endian */
+#define SEG_ABI_VERSION 1u
+#define SEG_ALIGN 64u			/* one cache line */
+#define SEG_NAME_FMT "/alloctop.%d"	/* shm_open name; /dev/shm/alloctop.PID */
+
+/* Thread slots: 256 covers the thread pools we meet in practice; threads
+ * beyond it are still counted exactly, through the shared overflow block
+ * (slower, atomic adds), so the limit bounds speed, not correctness. */
+#define SEG_MAX_SLOTS 256u
+/* Call sites: 16384 distinct stacks, 64 frames each; a full table sends new
+ * stacks to the "other" site (index 0), never to a lock or a crash. */
+#define SEG_MAX_SITES 16384u
+#define SEG_MAX_FRAMES 64u
+/* Loaded objects: a large C++ program maps a few hundred. */
+#define SEG_MAX_MODULES 1024u
+#define SEG_PATH_MAX 256u
+#define SEG_BUILD_ID_MAX 20u		/* SHA-1 build-ids; longer ones truncated */
+#define SEG_COMM_MAX 64u
+
+/* The entry points we interpose, in counter order. */
+enum seg_fn {
+	SEG_FN_MALLOC,
+	SEG_FN_CALLOC,
+	SEG_FN_REALLOC,
+	SEG_FN_REALLOCARRAY,
+	SEG_FN_POSIX_MEMALIGN,
+	SEG_FN_ALIGNED_ALLOC,
+	SEG_FN_MEMALIGN,
+	SEG_FN_VALLOC,
+	SEG_FN_PVALLOC,
+	SEG_FN_FREE,
+	SEG_FN_COUNT
+};
+
+/* Size histogram, log-linear: sizes 0..7 have a bucket each; above that
+ * every power of two is split into SEG_HIST_SUB equal sub-buckets (so a
+ * bucket spans at most 25% of its lower bound).  Sizes of 2^SEG_HIST_MAX_LOG2
+ * and more (1 TiB: no real allocation succeeds there) share the last bucket. */
+#define SEG_HIST_SUB_LOG2 2u
+#define SEG_HIST_SUB (1u << SEG_HIST_SUB_LOG2)
+#define SEG_HIST_MAX_LOG2 40u
+#define SEG_HIST_BUCKETS (8u + (SEG_HIST_MAX_LOG2 - 3u) * SEG_HIST_SUB)
+
+static inline unsigned seg_hist_bucket(uint64_t size)
+{
+	unsigned e;
+
+	if (size < 8)
+		return (unsigned)size;
+	e = 63u - (unsigned)__builtin_clzll(size);
+	if (e >= SEG_HIST_MAX_LOG2)
+		return SEG_HIST_BUCKETS - 1u;
+	return 8u + (e - 3u) * SEG_HIST_SUB +
+	       (unsigned)((size >> (e - SEG_HIST_SUB_LOG2)) & (SEG_HIST_SUB - 1u));
+}
+
+/* Smallest size that lands in bucket b (b < SEG_HIST_BUCKETS). */
+static inline uint64_t seg_hist_lower(unsigned b)
+{
+	unsigned e;
+	uint64_t sub;
+
+	if (b < 8)
+		return b;
+	e = 3u + (b - 8u) / SEG_HIST_SUB;
+	sub = (b - 8u) % SEG_HIST_SUB;
+	return (1ull << e) + (sub << (e - SEG_HIST_SUB_LOG2));
+}
+
+/* Per-thread counters.  In a slot, written only by the owning thread with
+ * single-instruction adds (a signal handler on the same thread cannot tear
+ * them); in the retired block, with atomic adds.  All are monotonic. */
+struct seg_counters {
+	/* hot line: what every malloc/free touches */
+	uint64_t alloc_blocks;		/* successful allocations (new blocks) */
+	uint64_t free_blocks;		/* blocks released (free, realloc moves) */
+	uint64_t alloc_bytes;		/* usable bytes of allocated blocks */
+	uint64_t free_bytes;		/* usable bytes of released blocks */
+	uint64_t req_bytes;		/* bytes the program asked for, all entry points */
+	uint64_t ops;			/* alloctop_ops() calls' sum */
+	uint64_t pad0[2];
+	uint64_t calls[SEG_FN_COUNT];	/* calls per entry point, failed ones too */
+	uint64_t fn_bytes[SEG_FN_COUNT];	/* bytes requested per entry point */
+	uint64_t failed[SEG_FN_COUNT];	/* calls that returned NULL/an error */
+	uint64_t realloc_moves;		/* reallocs that returned a new address */
+	uint64_t pad1[1];
+	uint64_t hist[SEG_HIST_BUCKETS];	/* requested sizes of allocations */
+} __attribute__((aligned(SEG_ALIGN)));
+
+enum seg_slot_state {
+	SEG_SLOT_FREE = 0,
+	SEG_SLOT_ACTIVE = 1,
+};
+
+struct seg_slot {
+	uint32_t state;			/* enum seg_slot_state; under header.claim_seq */
+	int32_t tid;			/* owning thread's kernel tid */
+	uint64_t claimed_ns;		/* CLOCK_MONOTONIC at claim */
+	uint8_t pad[SEG_ALIGN - 16];
+	struct seg_counters c;
+} __attribute__((aligned(SEG_ALIGN)));
+
+enum seg_state {
+	SEG_STATE_STARTING = 0,		/* header being filled in */
+	SEG_STATE_RUNNING = 1,
+	SEG_STATE_EXITED = 2,		/* the image exited normally */
+};
+
+/* One sampled call site (issue: hotspots).  Written under its seq: odd while
+ * a writer is inside.  Byte and object figures are estimates: every sample
+ * carries the weight that makes them unbiased (exact with period 1). */
+#define SEG_LIFE_BUCKETS 16u		/* log4 of lifetime in us: <1us .. >1h */
+struct seg_site {
+	uint32_t seq;
+	uint32_t nframes;		/* valid entries in frames[] */
+	uint64_t hash;			/* of the frames; 0 = empty entry */
+	uint64_t alloc_bytes;		/* estimated bytes allocated here */
+	uint64_t alloc_objects;		/* estimated objects allocated here */
+	uint64_t free_bytes;		/* estimated bytes of those freed */
+	uint64_t free_objects;
+	uint64_t samples;		/* raw sample count */
+	uint64_t min_size;
+	uint64_t max_size;
+	uint64_t realloc_grows;		/* sampled reallocs that grew a block */
+	uint64_t life[SEG_LIFE_BUCKETS];	/* sampled frees by lifetime */
+	uint64_t frames[SEG_MAX_FRAMES];	/* return addresses, innermost first */
+} __attribute__((aligned(SEG_ALIGN)));
+
+struct seg_module {
+	uint32_t seq;
+	uint32_t build_id_len;
+	uint64_t base;			/* load bias (dlpi_addr) */
+	uint64_t lo, hi;		/* address range of its PT_LOAD segments */
+	uint8_t build_id[SEG_BUILD_ID_MAX];
+	uint8_t pad[4];
+	char path[SEG_PATH_MAX];	/* NUL-terminated unless corrupt */
+} __attribute__((aligned(SEG_ALIGN)));
+
+struct seg_header {
+	uint64_t magic;			/* SEG_MAGIC */
+	uint32_t abi_version;		/* SEG_ABI_VERSION */
+	uint32_t header_size;		/* sizeof(struct seg_header) */
+	uint64_t segment_size;		/* bytes, = file size */
+	int32_t pid;
+	uint32_t state;			/* enum seg_state */
+	uint64_t start_time_ticks;	/* /proc/PID/stat field 22: detects pid reuse */
+	uint64_t created_ns;		/* CLOCK_REALTIME when this image attached */
+	uint64_t sample_bytes;		/* mean sampling period; 0 = no stacks */
+	uint32_t exec_count;		/* execs of this pid seen under the shim */
+	uint32_t parent_pid;		/* set in a forked child, else 0 */
+	char comm[SEG_COMM_MAX];	/* the image's executable name */
+
+	/* region table */
+	uint64_t slots_off;
+	uint32_t slot_count;		/* entries in slots[] (= SEG_MAX_SLOTS) */
+	uint32_t slot_size;		/* sizeof(struct seg_slot) */
+	uint64_t retired_off;
+	uint64_t sites_off;
+	uint32_t site_count;
+	uint32_t site_size;
+	uint64_t modules_off;
+	uint32_t module_count;
+	uint32_t module_size;
+
+	/* live state */
+	uint32_t claim_seq;		/* odd while a slot is claimed or retired */
+	uint32_t modules_used;		/* entries of modules[] filled */
+	uint64_t threads_live;		/* threads holding or wanting a slot */
+	uint64_t threads_total;		/* threads ever seen counting */
+	uint64_t threads_unslotted;	/* threads that found no free slot */
+	uint64_t sites_used;		/* site entries filled (incl. "other") */
+	uint64_t sites_dropped;		/* samples sent to "other": table full */
+	uint64_t samples;		/* stacks captured */
+	uint64_t modules_seq;		/* bumped whenever modules[] changes */
+} __attribute__((aligned(SEG_ALIGN)));
+
+/* [off, off + len) lies within size bytes; no sum can wrap. */
+static inline bool seg_fits(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+#endif

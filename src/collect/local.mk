@@ -1,0 +1,1 @@
+# src/collect: targets of this folder (included by the top Makefile.am)

@@ -1,0 +1,1 @@
+# src/detect: targets of this folder (included by the top Makefile.am)

@@ -1,0 +1,3 @@
+# src: the alloctop program
+bin_PROGRAMS += alloctop
+alloctop_SOURCES = src/main.c

@@ -1,0 +1,1 @@
+# src/ui: targets of this folder (included by the top Makefile.am)

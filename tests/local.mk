@@ -1,0 +1,1 @@
+# tests: targets of this folder (included by the top Makefile.am)
