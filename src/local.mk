@@ -1,3 +1,4 @@
 # src: the alloctop program
 bin_PROGRAMS += alloctop
-alloctop_SOURCES = src/main.c
+alloctop_SOURCES = src/main.c src/report.c src/report.h
+alloctop_LDADD = src/collect/libcollect.a -lm

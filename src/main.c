@@ -1,3 +1,282 @@
+/* src/main.c - alloctop's command line, start-up and tear-down order.
+ *
+ *   alloctop [OPTIONS] -- CMD [ARGS]   launch CMD under the shim
+ *   alloctop [OPTIONS] -p PID          attach to a process under the shim
+ *
+ * Only this file exits.  Exit status: 0 ok, 1 runtime failure, 2 bad usage;
+ * in launch mode, the command's own status once it has run.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
-int main(void) { puts("alloctop: under construction"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect/target.h"
+#include "report.h"
+
+struct opts {
+	bool batch;
+	bool json;
+	double delay_s;
+	unsigned long iterations;	/* 0: until the target ends */
+	pid_t pid;
+	char **argv;			/* launch mode */
+	const char *output;
+	const char *sample_bytes;
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage: alloctop [OPTIONS] -- COMMAND [ARGS...]\n"
+	      "       alloctop [OPTIONS] -p PID\n"
+	      "Shows, live, how a process uses its heap: allocation calls and\n"
+	      "rates, live bytes, sizes, threads.  The process runs under\n"
+	      "liballoctop.so (alloctop -- COMMAND preloads it for you).\n"
+	      "\n"
+	      "  -p, --pid PID          attach to a running process\n"
+	      "  -b, --batch            plain text, one block per tick (like top -b)\n"
+	      "      --json             one JSON object per tick (implies -b)\n"
+	      "  -d, --delay SECONDS    tick length (default 1, at least 0.05)\n"
+	      "  -n, --iterations N     stop after N ticks (launch mode: then\n"
+	      "                         wait for the command and print its totals)\n"
+	      "  -o, --output FILE      write the report to FILE, not stdout\n"
+	      "      --sample-bytes N   launch: mean bytes between sampled stacks\n"
+	      "                         (0 off, 1 every allocation; default 524288)\n"
+	      "  -h, --help             this text\n"
+	      "  -V, --version          version\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 failure, 2 usage; in launch mode the\n"
+	      "command's own status.  See alloctop(1).\n", f);
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+	__attribute__((format(printf, 1, 0)));
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+	fputs("alloctop: ", stderr);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	fprintf(stderr, fmt, arg);	/* fmt: always a literal of ours */
+#pragma GCC diagnostic pop
+	fputs("\nhint: alloctop --help\n", stderr);
+	return 2;
+}
+
+/* 0, or 2 after saying what is wrong. */
+static int parse(int argc, char **argv, struct opts *o)
+{
+	enum { OPT_JSON = 256, OPT_SAMPLE };
+	static const struct option longs[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "sample-bytes", required_argument, NULL, OPT_SAMPLE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	o->delay_s = 1.0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+p:bd:n:o:hV", longs, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'p': {
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v <= 0 || v > INT_MAX)
+				return bad_usage("-p: not a process id: '%s'",
+						 optarg);
+			o->pid = (pid_t)v;
+			break;
+		}
+		case 'b':
+			o->batch = true;
+			break;
+		case OPT_JSON:
+			o->json = o->batch = true;
+			break;
+		case 'd':
+			o->delay_s = strtod(optarg, &end);
+			if (*end || !(o->delay_s >= 0.05 && o->delay_s <= 3600))
+				return bad_usage("-d: not a tick length between "
+						 "0.05 and 3600 seconds: '%s'",
+						 optarg);
+			break;
+		case 'n':
+			errno = 0;
+			o->iterations = strtoul(optarg, &end, 10);
+			if (errno || *end || *optarg == '-' ||
+			    o->iterations == 0)
+				return bad_usage("-n: not a positive count: '%s'",
+						 optarg);
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_SAMPLE:
+			strtoull(optarg, &end, 10);
+			if (*end || *optarg == '\0' || *optarg == '-')
+				return bad_usage("--sample-bytes: not a byte "
+						 "count: '%s'", optarg);
+			o->sample_bytes = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			puts(PACKAGE_STRING);
+			exit(0);
+		case '?':
+		default:
+			if (optopt && optopt < 256)
+				return bad_usage("unknown option '-%s'",
+						 (char[]){ (char)optopt, 0 });
+			return bad_usage("unknown or incomplete option '%s'",
+					 argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->argv = &argv[optind];
+	if (o->argv != NULL && o->pid != 0)
+		return bad_usage("%s", "give either -p PID or a command, "
+				 "not both");
+	if (o->argv == NULL && o->pid == 0)
+		return bad_usage("%s", "nothing to watch: give -p PID or "
+				 "-- COMMAND [ARGS]");
+	if (o->sample_bytes != NULL && o->argv == NULL)
+		return bad_usage("%s", "--sample-bytes applies to a launched "
+				 "command (set ALLOCTOP_SAMPLE_BYTES for others)");
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	target_interrupt();
+}
+
+static void report(FILE *f, const struct opts *o, const struct target_view *v,
+		   unsigned tick)
+{
+	struct report_tick t = {
+		.tick = tick,
+		.pid = v->pid,
+		.final = v->gone,
+		.elapsed_s = v->elapsed_s,
+		.snap = v->has_segment ? &v->snap : NULL,
+		.rates = v->have_rates ? &v->rates : NULL,
+		.proc = v->proc_ok ? &v->proc : NULL,
+		.cpu_pct = v->cpu_pct,
+		.exit_status = v->exit_status,
+		.event = v->event,
+	};
+
+	if (o->json)
+		report_json(f, &t);
+	else
+		report_text(f, &t);
+	fflush(f);
+}
+
+static int run_batch(const struct opts *o, struct target *t, FILE *out)
+{
+	const struct target_view *v = target_view(t);
+	char why[512];
+	unsigned tick = 0;
+	bool forwarded = false;
+
+	for (;;) {
+		bool periodic = o->iterations == 0 || tick < o->iterations;
+
+		if (periodic)
+			target_wait(t, o->delay_s);
+		else
+			target_wait_exit(t);	/* -n done: final totals only */
+		if (target_interrupted() && !forwarded && v->launched) {
+			target_signal(t, SIGTERM);
+			target_wait_exit(t);
+			forwarded = true;
+		}
+		if (target_update(t, why, sizeof why) != 0) {
+			fprintf(stderr, "alloctop: %s\n", why);
+			return 1;
+		}
+		if (v->gone || periodic)
+			report(out, o, v, ++tick);
+		if (v->gone)
+			return v->launched ? v->exit_status : 0;
+		if (target_interrupted() && !v->launched)
+			return 0;
+		if (!periodic && !v->launched)
+			return 0;
+		if (o->iterations && tick >= o->iterations && !v->launched)
+			return 0;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct target_opts to = { 0 };
+	struct target *t = NULL;
+	struct sigaction sa;
+	FILE *out = stdout;
+	char why[512];
+	int rc;
+
+	rc = parse(argc, argv, &o);
+	if (rc != 0)
+		return rc;
+	if (o.output != NULL) {
+		out = fopen(o.output, "w");
+		if (out == NULL) {
+			fprintf(stderr, "alloctop: %s: %s\n", o.output,
+				strerror(errno));
+			return 1;
+		}
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	to.pid = o.pid;
+	to.argv = o.argv;
+	to.sample_bytes = o.sample_bytes;
+	rc = target_open(&to, &t, why, sizeof why);
+	if (rc != 0) {
+		fprintf(stderr, "alloctop: %s\n", why);
+		return rc == -ENOENT && o.argv ? 127 : 1;
+	}
+	if (why[0] != '\0')
+		fprintf(stderr, "alloctop: %s\n", why);
+	/* The screen comes with the TUI; until then every mode is batch. */
+	rc = run_batch(&o, t, out);
+	target_close(t);
+	if (out != stdout && fclose(out) != 0) {
+		fprintf(stderr, "alloctop: %s: %s\n", o.output,
+			strerror(errno));
+		return 1;
+	}
+	return rc;
+}
