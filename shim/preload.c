@@ -182,20 +182,24 @@ SHIM_EXPORT void *realloc(void *old, size_t size)
 			       old != NULL && size == 0);
 }
 
+/* Not forwarded to the C library's reallocarray: glibc's calls realloc
+ * through the PLT, which would count the call twice. */
 SHIM_EXPORT void *reallocarray(void *old, size_t n, size_t size)
 {
 	size_t total;
 	size_t old_usable = 0;
 
-	if (__builtin_mul_overflow(n, size, &total))
-		total = SIZE_MAX;
+	if (__builtin_mul_overflow(n, size, &total)) {
+		errno = ENOMEM;
+		return counted_realloc(SEG_FN_REALLOCARRAY, old, 0, 0, NULL,
+				       false);
+	}
 	if (unlikely(boot_in_arena(old)))
-		return total == SIZE_MAX ? (errno = ENOMEM, NULL)
-					 : realloc_from_arena(old, total);
+		return realloc_from_arena(old, total);
 	if (old != NULL)
 		old_usable = usable_of(old);
 	return counted_realloc(SEG_FN_REALLOCARRAY, old, old_usable, total,
-			       boot_real.reallocarray(old, n, size),
+			       boot_real.realloc(old, total),
 			       old != NULL && total == 0);
 }
 

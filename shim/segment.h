@@ -64,7 +64,7 @@ enum seg_fn {
 #define SEG_HIST_SUB_LOG2 2u
 #define SEG_HIST_SUB (1u << SEG_HIST_SUB_LOG2)
 #define SEG_HIST_MAX_LOG2 40u
-#define SEG_HIST_BUCKETS (8u + (SEG_HIST_MAX_LOG2 - 3u) * SEG_HIST_SUB)
+#define SEG_HIST_BUCKETS (8u + (SEG_HIST_MAX_LOG2 - 3u) * SEG_HIST_SUB + 1u)
 
 static inline unsigned seg_hist_bucket(uint64_t size)
 {

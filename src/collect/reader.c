@@ -488,20 +488,22 @@ int reader_reclaim_stale(void)
 		if (*end != '\0' || pid <= 0)
 			continue;
 		snprintf(path, sizeof path, "/dev/shm/%s", e->d_name);
-		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (fstat(fd, &st) != 0 || st.st_uid != geteuid() ||
-		    pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
-			close(fd);
-			continue;
-		}
-		close(fd);
-		if (proc_read((pid_t)pid, &pi) != 0)
+		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    st.st_uid != geteuid())
+			continue;	/* only our own files are ours to remove */
+		if (proc_read((pid_t)pid, &pi) != 0) {
 			stale = errno == ESRCH || errno == ENOENT;
-		else
-			stale = h.magic == SEG_MAGIC &&
+		} else {
+			/* Alive: stale only if the segment is provably an
+			 * earlier process's (its start time differs). */
+			fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			stale = pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+				h.magic == SEG_MAGIC &&
 				h.start_time_ticks != pi.start_ticks;
+			close(fd);
+		}
 		if (stale && unlink(path) == 0)
 			removed++;
 	}
