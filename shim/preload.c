@@ -30,27 +30,35 @@ static inline size_t usable_of(void *p)
 	return boot_real.usable(p);
 }
 
+/* Everything but the common case, out of line so the fast path needs no
+ * stack frame for it. */
+static SHIM_COLD void *counted_slow(enum seg_fn fn, uint64_t req, void *p)
+{
+	struct tls_state *t = &tls_self;
+	struct pub_call k = { .fn = fn, .req = req, .ptr = p,
+			      .failed = p == NULL };
+
+	if (p != NULL)
+		k.usable = usable_of(p);
+	pub_slow(t, &k);
+	return p;
+}
+
 /* The common tail of every allocating entry point that returns a block. */
 static inline void *counted(enum seg_fn fn, uint64_t req, void *p)
 {
 	struct tls_state *t = &tls_self;
-	struct pub_call k;
 
-	if (unlikely(t->depth != 0))
-		return p;
-	if (likely(p != NULL)) {
+	if (likely(t->depth == 0 && p != NULL)) {
 		t->countdown -= (int64_t)req;
 		if (likely(t->countdown > 0)) {
 			tls_count_alloc(t->ctr, fn, req, usable_of(p));
 			return p;
 		}
 	}
-	k = (struct pub_call){ .fn = fn, .req = req, .ptr = p,
-			       .failed = p == NULL };
-	if (p != NULL)
-		k.usable = usable_of(p);
-	pub_slow(t, &k);
-	return p;
+	if (unlikely(t->depth != 0))
+		return p;
+	return counted_slow(fn, req, p);
 }
 
 SHIM_EXPORT void *malloc(size_t size)
