@@ -27,6 +27,8 @@ extern void *__libc_valloc(size_t);
 extern void *__libc_pvalloc(size_t);
 
 struct boot_env boot_env;
+bool boot_glibc_chunks;
+uint8_t tls_hist_small[TLS_HIST_SMALL];
 
 /* The arena: 64 KiB covers what dlsym and the loader ask for while we look
  * the allocator up (a few hundred bytes in practice). */
@@ -240,7 +242,7 @@ static void *boot_pvalloc(size_t size)
 	return boot_memalign(4096, (size + 4095) & ~(size_t)4095);
 }
 
-static size_t boot_usable(void *p)
+static size_t boot_usable_first(void *p)
 {
 	if (p == NULL)
 		return 0;
@@ -261,7 +263,7 @@ struct boot_real boot_real = {
 	.memalign = boot_memalign,
 	.valloc = boot_valloc,
 	.pvalloc = boot_pvalloc,
-	.usable = boot_usable,
+	.usable = boot_usable_first,
 };
 
 void boot_say(bool always, const char *msg, const char *detail)
@@ -303,6 +305,28 @@ static uint64_t env_u64(const char *name, uint64_t dflt)
 	return v;
 }
 
+/* The inline usable-size read is used only if the real malloc is glibc's
+ * and agrees with malloc_usable_size on blocks of every kind we make. */
+static void check_glibc_chunks(void)
+{
+	static const size_t sizes[] = { 0, 1, 24, 100, 1000, 5000, 200000,
+					 4u << 20 };
+	bool ok = boot_real.malloc == (void *(*)(size_t))__libc_malloc;
+
+	for (size_t i = 0; ok && i < sizeof sizes / sizeof sizes[0]; i++) {
+		void *p = boot_real.malloc(sizes[i]);
+		void *q = boot_real.memalign(4096, sizes[i]);
+
+		boot_glibc_chunks = true;
+		ok = p && q && boot_usable(p) == boot_real.usable(p) &&
+		     boot_usable(q) == boot_real.usable(q);
+		boot_glibc_chunks = false;
+		boot_real.free(p);
+		boot_real.free(q);
+	}
+	boot_glibc_chunks = ok;
+}
+
 __attribute__((constructor(101))) static void boot_start(void)
 {
 	struct tls_state *t = &tls_self;
@@ -315,6 +339,9 @@ __attribute__((constructor(101))) static void boot_start(void)
 					PUB_DEFAULT_SAMPLE_BYTES);
 	boot_env.launcher = (pid_t)env_u64("ALLOCTOP_LAUNCHER", 0);
 	stack_warm_up();
+	check_glibc_chunks();
+	for (unsigned i = 0; i < TLS_HIST_SMALL; i++)
+		tls_hist_small[i] = (uint8_t)seg_hist_bucket(i);
 	t->depth--;
 	pub_start();
 	errno = saved;

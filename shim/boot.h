@@ -29,6 +29,25 @@ struct boot_real {
 
 extern struct boot_real boot_real;
 
+/* True when the real allocator is glibc's ptmalloc, whose chunk header
+ * gives a block's usable size directly (checked against
+ * malloc_usable_size at start-up). */
+extern bool boot_glibc_chunks;
+
+/* malloc_usable_size of a live block: glibc's chunk header read inline
+ * (the size word before the block, less its header: 8 bytes, 16 for an
+ * mmap'ed chunk), or the real function for other allocators. */
+static inline size_t boot_usable(void *p)
+{
+	if (__builtin_expect(boot_glibc_chunks, 1)) {
+		size_t hdr = ((const size_t *)p)[-1];
+
+		/* size bits less flags, less 8, less 8 more if mmap'ed (2) */
+		return (hdr & ~(size_t)7) - 8 - ((hdr & 2) << 2);
+	}
+	return boot_real.usable(p);
+}
+
 /* Settings read once from the environment by the constructor. */
 struct boot_env {
 	uint64_t sample_bytes;	/* ALLOCTOP_SAMPLE_BYTES: 0 none, 1 exact */

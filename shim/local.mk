@@ -5,7 +5,8 @@ shim_LTLIBRARIES += shim/liballoctop.la
 include_HEADERS += shim/alloctop.h
 shim_liballoctop_la_SOURCES = shim/preload.c shim/boot.c shim/boot.h \
 	shim/publish.c shim/publish.h shim/sample.c shim/sample.h \
-	shim/stack.c shim/stack.h shim/tls.h shim/segment.h
+	shim/stack.c shim/stack.h shim/tls.h shim/segment.h \
+	shim/ptrmap.c shim/ptrmap.h shim/modules.c shim/modules.h
 shim_liballoctop_la_CFLAGS = $(AM_CFLAGS) $(UNWIND_CFLAGS) -fPIC \
 	-fvisibility=hidden -ftls-model=initial-exec -fno-builtin-malloc \
 	-fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \

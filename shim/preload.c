@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stddef.h>
 #include <malloc.h>
@@ -20,14 +21,17 @@
 
 #include "alloctop.h"
 #include "boot.h"
+#include "modules.h"
+#include "ptrmap.h"
 #include "publish.h"
+#include "sample.h"
 #include "tls.h"
 
 __thread struct tls_state tls_self __attribute__((tls_model("initial-exec")));
 
 static inline size_t usable_of(void *p)
 {
-	return boot_real.usable(p);
+	return boot_usable(p);
 }
 
 /* Everything but the common case, out of line so the fast path needs no
@@ -107,26 +111,44 @@ SHIM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 	return rc;
 }
 
+/* free of NULL or a bootstrap block, from a thread without a slot, or
+ * from inside our own code. */
+static SHIM_COLD void free_slow(void *p)
+{
+	struct tls_state *t = &tls_self;
+	struct pub_call k = { .fn = SEG_FN_FREE, .old = p };
+
+	if (boot_in_arena(p))
+		return;		/* bootstrap blocks are never freed */
+	if (p != NULL && t->depth == 0) {
+		k.old_usable = usable_of(p);
+		if (ptr_maybe(p))
+			sample_free(p, 0);
+	}
+	boot_real.free(p);
+	if (t->depth == 0 && t->ctr != NULL && p == NULL)
+		tls_add(&t->ctr->fn[SEG_FN_FREE].calls, 1);
+	else
+		pub_slow(t, &k);
+}
+
 SHIM_EXPORT void free(void *p)
 {
 	struct tls_state *t = &tls_self;
 	struct seg_counters *c = t->ctr;
-	struct pub_call k;
 
-	if (unlikely(boot_in_arena(p)))
-		return;		/* bootstrap blocks are never freed */
-	if (likely(c != NULL && t->depth == 0)) {
+	if (likely(c != NULL && t->depth == 0 && p != NULL &&
+		   !boot_in_arena(p))) {
 		tls_add(&c->fn[SEG_FN_FREE].calls, 1);
-		if (likely(p != NULL))
-			tls_count_free(c, usable_of(p));
+		tls_count_free(c, usable_of(p));
+		/* Before the real free: once it runs, another thread may get
+		 * p back and sample it anew. */
+		if (unlikely(ptr_maybe(p)))
+			sample_free(p, 0);
 		boot_real.free(p);
 		return;
 	}
-	k = (struct pub_call){ .fn = SEG_FN_FREE, .old = p };
-	if (p != NULL && t->depth == 0)
-		k.old_usable = usable_of(p);
-	boot_real.free(p);
-	pub_slow(t, &k);
+	free_slow(p);
 }
 
 /* realloc and reallocarray share this: old is released and a block of req
@@ -183,8 +205,11 @@ SHIM_EXPORT void *realloc(void *old, size_t size)
 
 	if (unlikely(boot_in_arena(old)))
 		return realloc_from_arena(old, size);
-	if (old != NULL)
+	if (old != NULL) {
 		old_usable = usable_of(old);
+		if (unlikely(ptr_maybe(old)) && tls_self.depth == 0)
+			sample_free(old, size);
+	}
 	return counted_realloc(SEG_FN_REALLOC, old, old_usable, size,
 			       boot_real.realloc(old, size),
 			       old != NULL && size == 0);
@@ -204,8 +229,11 @@ SHIM_EXPORT void *reallocarray(void *old, size_t n, size_t size)
 	}
 	if (unlikely(boot_in_arena(old)))
 		return realloc_from_arena(old, total);
-	if (old != NULL)
+	if (old != NULL) {
 		old_usable = usable_of(old);
+		if (unlikely(ptr_maybe(old)) && tls_self.depth == 0)
+			sample_free(old, total);
+	}
 	return counted_realloc(SEG_FN_REALLOCARRAY, old, old_usable, total,
 			       boot_real.realloc(old, total),
 			       old != NULL && total == 0);
@@ -221,4 +249,31 @@ SHIM_EXPORT size_t malloc_usable_size(void *p)
 SHIM_EXPORT void alloctop_ops_v1(uint64_t n)
 {
 	pub_ops(&tls_self, n);
+}
+
+/* dlopen: the new object's code may allocate; publish it for symbols. */
+SHIM_EXPORT void *dlopen(const char *file, int mode)
+{
+	static void *(*real_dlopen)(const char *, int);
+	struct tls_state *t = &tls_self;
+	void *h;
+
+	if (real_dlopen == NULL) {
+		t->depth++;
+		real_dlopen = (void *(*)(const char *, int))dlsym(RTLD_NEXT,
+								   "dlopen");
+		t->depth--;
+		if (real_dlopen == NULL)
+			return NULL;
+	}
+	h = real_dlopen(file, mode);
+	if (h != NULL && t->depth == 0) {
+		int saved = errno;
+
+		t->depth++;
+		mod_refresh();
+		t->depth--;
+		errno = saved;
+	}
+	return h;
 }

@@ -34,6 +34,8 @@
 
 #include "boot.h"
 #include "publish.h"
+#include "modules.h"
+#include "ptrmap.h"
 #include "sample.h"
 
 static struct seg_header *seg;		/* NULL until published, or disabled */
@@ -254,7 +256,8 @@ void pub_slow(struct tls_state *t, const struct pub_call *k)
 		count_call(shared_block(), true, k);
 	if (t->status == TLS_SLOTTED && t->countdown <= 0 && !k->failed) {
 		/* A first call arrives with the countdown at 0: no sample. */
-		if (was_slotted && k->ptr != NULL && boot_env.sample_bytes)
+		if (was_slotted && k->ptr != NULL && boot_env.sample_bytes &&
+		    !t->sampling)
 			sample_take(t, k);
 		t->countdown = sample_next(t);
 	}
@@ -272,6 +275,25 @@ void pub_ops(struct tls_state *t, uint64_t n)
 }
 
 /* ---- the segment -------------------------------------------------------- */
+
+struct seg_header *pub_header(void)
+{
+	return __atomic_load_n(&seg, __ATOMIC_ACQUIRE);
+}
+
+struct seg_site *pub_sites(void)
+{
+	struct seg_header *h = pub_header();
+
+	return h ? (struct seg_site *)((char *)h + h->sites_off) : NULL;
+}
+
+struct seg_module *pub_modules(void)
+{
+	struct seg_header *h = pub_header();
+
+	return h ? (struct seg_module *)((char *)h + h->modules_off) : NULL;
+}
 
 /* Field 22 of /proc/self/stat: our start time in clock ticks after boot,
  * which tells this process from an older one that had the same pid. */
@@ -400,6 +422,8 @@ static int create_segment(pid_t parent)
 	h->start_time_ticks = start;
 	h->created_ns = now_ns(CLOCK_REALTIME);
 	h->sample_bytes = boot_env.sample_bytes;
+	h->sites_used = 1;	/* entry 0: "other" */
+	((struct seg_site *)((char *)map + l.sites_off))->min_size = UINT64_MAX;
 	h->exec_count = exec_count;
 	h->parent_pid = (uint32_t)parent;
 	exe_name(h->comm, sizeof h->comm);
@@ -458,8 +482,10 @@ static void fork_child(void)
 		seg_fd = -1;
 	}
 	memset(&early, 0, sizeof early);
+	sample_reset();
 	t->depth++;
 	(void)create_segment(getppid());
+	mod_refresh();
 	t->depth--;
 }
 
@@ -470,7 +496,9 @@ void pub_start(void)
 	t->depth++;
 	exit_key_ok = pthread_key_create(&exit_key, thread_exit) == 0;
 	(void)pthread_atfork(NULL, NULL, fork_child);
+	ptr_init(boot_env.sample_bytes);
 	(void)create_segment(0);
+	mod_refresh();
 	t->depth--;
 }
 

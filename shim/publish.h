@@ -34,6 +34,11 @@ void pub_stop(void);
  * Preserves errno. */
 void pub_slow(struct tls_state *t, const struct pub_call *k);
 
+/* The published segment and its tables; NULL before it exists. */
+struct seg_header *pub_header(void);
+struct seg_site *pub_sites(void);
+struct seg_module *pub_modules(void);
+
 /* alloctop_ops() from any context. */
 void pub_ops(struct tls_state *t, uint64_t n);
 

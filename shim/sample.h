@@ -16,4 +16,12 @@ int64_t sample_next(struct tls_state *t);
  * slot, outside the reentrancy guard; raises it itself. */
 void sample_take(struct tls_state *t, const struct pub_call *k);
 
+/* A block is being freed (or moved by realloc, grown_to its new size):
+ * if it was sampled, credit the free to its site.  Under no guard; takes
+ * no lock. */
+void sample_free(const void *p, uint64_t grown_to);
+
+/* After fork: the child's segment starts with no sites. */
+void sample_reset(void);
+
 #endif

@@ -136,28 +136,48 @@ enum seg_state {
 	SEG_STATE_EXECED = 3,		/* replaced by a new image's segment */
 };
 
-/* One sampled call site (issue: hotspots).  Written under its seq: odd while
- * a writer is inside.  Byte and object figures are estimates: every sample
- * carries the weight that makes them unbiased (exact with period 1). */
-#define SEG_LIFE_BUCKETS 16u		/* log4 of lifetime in us: <1us .. >1h */
+/* One sampled call site.  Appended once (frames, hash, nframes written,
+ * then header.sites_used raised with release), never moved; its counters
+ * are then bumped with atomic adds by any thread that samples it, so each is
+ * monotonic but two of them may be a sample apart in a snapshot.  Bytes and
+ * objects are estimates: every sample adds the weight that makes them
+ * unbiased under Poisson sampling by bytes (exact when sample_bytes is 1).
+ * Entry 0 is "other": samples that found the table full. */
+#define SEG_LIFE_BUCKETS 16u		/* lifetime: [0,1us), then x4 each: ..1h+ */
 struct seg_site {
-	uint32_t seq;
 	uint32_t nframes;		/* valid entries in frames[] */
-	uint64_t hash;			/* of the frames; 0 = empty entry */
+	uint32_t pad;
+	uint64_t hash;			/* of the frames */
 	uint64_t alloc_bytes;		/* estimated bytes allocated here */
 	uint64_t alloc_objects;		/* estimated objects allocated here */
 	uint64_t free_bytes;		/* estimated bytes of those freed */
 	uint64_t free_objects;
 	uint64_t samples;		/* raw sample count */
-	uint64_t min_size;
+	uint64_t min_size;		/* of sampled blocks; UINT64_MAX if none */
 	uint64_t max_size;
-	uint64_t realloc_grows;		/* sampled reallocs that grew a block */
+	uint64_t realloc_grows;		/* sampled blocks grown by realloc */
 	uint64_t life[SEG_LIFE_BUCKETS];	/* sampled frees by lifetime */
 	uint64_t frames[SEG_MAX_FRAMES];	/* return addresses, innermost first */
 } __attribute__((aligned(SEG_ALIGN)));
 
+/* Lifetime bucket of a block that lived ns nanoseconds. */
+static inline unsigned seg_life_bucket(uint64_t ns)
+{
+	uint64_t us = ns / 1000u;
+	unsigned b = 0;
+
+	if (us == 0)
+		return 0;
+	while (us != 0 && b < SEG_LIFE_BUCKETS - 1u) {
+		us >>= 2;
+		b++;
+	}
+	return b;
+}
+
+/* A loaded object.  Written once, before modules_used is raised. */
 struct seg_module {
-	uint32_t seq;
+	uint32_t pad0;
 	uint32_t build_id_len;
 	uint64_t base;			/* load bias (dlpi_addr) */
 	uint64_t lo, hi;		/* address range of its PT_LOAD segments */
@@ -202,6 +222,8 @@ struct seg_header {
 	uint64_t sites_dropped;		/* samples sent to "other": table full */
 	uint64_t samples;		/* stacks captured */
 	uint64_t modules_seq;		/* bumped whenever modules[] changes */
+	uint64_t ptrs_dropped;		/* sampled blocks the pointer map had no
+					 * room for: their frees go unattributed */
 } __attribute__((aligned(SEG_ALIGN)));
 
 /* Where each region starts in a segment laid out by this ABI version.  The

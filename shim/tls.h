@@ -37,6 +37,7 @@ struct tls_state {
 	uint32_t status;		/* enum tls_status */
 	uint64_t rng;			/* sampler state (xorshift64*) */
 	uint32_t slot;			/* index of our slot when slotted */
+	uint32_t sampling;		/* inside sample_take: take no other */
 };
 
 extern __thread struct tls_state tls_self
@@ -58,6 +59,17 @@ static inline void tls_add(uint64_t *p, uint64_t n)
 #endif
 }
 
+/* Histogram buckets of sizes below 1 KiB, precomputed at start-up: a load
+ * instead of a bit scan and shifts on every allocation. */
+#define TLS_HIST_SMALL 1024u
+extern uint8_t tls_hist_small[TLS_HIST_SMALL];
+
+static inline unsigned tls_hist_bucket(uint64_t size)
+{
+	return size < TLS_HIST_SMALL ? tls_hist_small[size]
+				     : seg_hist_bucket(size);
+}
+
 /* Counters of one successful allocation into our own slot. */
 static inline void tls_count_alloc(struct seg_counters *c, enum seg_fn fn,
 				   uint64_t req, uint64_t usable)
@@ -66,7 +78,7 @@ static inline void tls_count_alloc(struct seg_counters *c, enum seg_fn fn,
 	tls_add(&c->fn[fn].bytes, req);
 	tls_add(&c->alloc_blocks, 1);
 	tls_add(&c->alloc_bytes, usable);
-	tls_add(&c->hist[seg_hist_bucket(req)], 1);
+	tls_add(&c->hist[tls_hist_bucket(req)], 1);
 }
 
 static inline void tls_count_free(struct seg_counters *c, uint64_t usable)
