@@ -31,6 +31,8 @@ struct opts {
 	char **argv;			/* launch mode */
 	const char *output;
 	const char *sample_bytes;
+	unsigned top;			/* call sites per report */
+	enum sites_key sort;
 };
 
 static void usage(FILE *f)
@@ -50,6 +52,10 @@ static void usage(FILE *f)
 	      "  -o, --output FILE      write the report to FILE, not stdout\n"
 	      "      --sample-bytes N   launch: mean bytes between sampled stacks\n"
 	      "                         (0 off, 1 every allocation; default 524288)\n"
+	      "      --exact            launch: every allocation's stack (= --sample-bytes 1)\n"
+	      "      --top N            call sites per report (default 10, 0 none)\n"
+	      "      --sort KEY         live_bytes (default), live_objects,\n"
+	      "                         alloc_bytes, alloc_objects, rate, growth\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          version\n"
 	      "\n"
@@ -74,7 +80,7 @@ static int bad_usage(const char *fmt, const char *arg)
 /* 0, or 2 after saying what is wrong. */
 static int parse(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_JSON = 256, OPT_SAMPLE };
+	enum { OPT_JSON = 256, OPT_SAMPLE, OPT_EXACT, OPT_TOP, OPT_SORT };
 	static const struct option longs[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "batch", no_argument, NULL, 'b' },
@@ -83,6 +89,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "sample-bytes", required_argument, NULL, OPT_SAMPLE },
+		{ "exact", no_argument, NULL, OPT_EXACT },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -91,6 +100,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	o->delay_s = 1.0;
+	o->top = 10;
+	o->sort = SITES_LIVE_BYTES;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+p:bd:n:o:hV", longs, NULL)) !=
 	       -1) {
@@ -136,6 +147,28 @@ static int parse(int argc, char **argv, struct opts *o)
 				return bad_usage("--sample-bytes: not a byte "
 						 "count: '%s'", optarg);
 			o->sample_bytes = optarg;
+			break;
+		case OPT_EXACT:
+			o->sample_bytes = "1";
+			break;
+		case OPT_TOP: {
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || *optarg == '-' || v > 100000)
+				return bad_usage("--top: not a count of call "
+						 "sites: '%s'", optarg);
+			o->top = (unsigned)v;
+			break;
+		}
+		case OPT_SORT:
+			o->sort = sites_key_parse(optarg);
+			if (o->sort == SITES_KEY_COUNT)
+				return bad_usage("--sort: unknown key '%s' (live_bytes"
+						 ", live_objects, alloc_bytes, "
+						 "alloc_objects, rate, growth)",
+						 optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -186,6 +219,9 @@ static void report(FILE *f, const struct opts *o, const struct target_view *v,
 		.cpu_pct = v->cpu_pct,
 		.exit_status = v->exit_status,
 		.event = v->event,
+		.sites = v->sites,
+		.top = o->top,
+		.sort = o->sort,
 	};
 
 	if (o->json)
@@ -263,6 +299,7 @@ int main(int argc, char **argv)
 	to.pid = o.pid;
 	to.argv = o.argv;
 	to.sample_bytes = o.sample_bytes;
+	to.sym_budget = -1;	/* batch: every site resolved before printing */
 	rc = target_open(&to, &t, why, sizeof why);
 	if (rc != 0) {
 		fprintf(stderr, "alloctop: %s\n", why);

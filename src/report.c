@@ -89,6 +89,50 @@ static void text_process(FILE *f, const struct report_tick *t)
 		t->cpu_pct, t->proc->state ? t->proc->state : '?');
 }
 
+static void where_text(char *out, size_t len, const struct sym_frame *w)
+{
+	if (w == NULL)
+		snprintf(out, len, "(resolving)");
+	else if (w->function[0] && w->file[0])
+		snprintf(out, len, "%s (%s:%d)", w->function, w->file, w->line);
+	else if (w->function[0])
+		snprintf(out, len, "%s (%s+0x%llx)", w->function, w->module,
+			 (unsigned long long)w->offset);
+	else
+		snprintf(out, len, "%s+0x%llx", w->module,
+			 (unsigned long long)w->offset);
+}
+
+static void text_sites(FILE *f, const struct report_tick *t)
+{
+	uint32_t idx[256];
+	uint32_t n;
+	unsigned top = t->top > 256 ? 256 : t->top;
+
+	if (t->sites == NULL || top == 0 || t->snap->sample_bytes == 0)
+		return;
+	n = sites_sorted(t->sites, t->sort, idx, top);
+	fprintf(f, "Hotspots by %s (%s):\n", sites_key_name(t->sort),
+		t->snap->sample_bytes == 1 ? "exact" : "sampled estimates");
+	fprintf(f, "  %10s %9s %10s %9s %10s  %s\n", "LIVE", "LIVE#", "ALLOC",
+		"ALLOC#", "ALLOC/s", "WHERE");
+	for (uint32_t i = 0; i < n; i++) {
+		const struct site_row *r = sites_row(t->sites, idx[i]);
+		char lb[24], ab[24], rb[24], where[512];
+
+		report_bytes(lb, sizeof lb, (double)site_live_bytes(r));
+		report_bytes(ab, sizeof ab, (double)r->raw.alloc_bytes);
+		report_bytes(rb, sizeof rb, r->alloc_bytes_per_s);
+		if (r->id == 0)
+			snprintf(where, sizeof where, "(other: site table full)");
+		else
+			where_text(where, sizeof where, r->where);
+		fprintf(f, "  %10s %9" PRIu64 " %10s %9" PRIu64 " %10s  %s\n",
+			lb, site_live_objects(r), ab, r->raw.alloc_objects, rb,
+			where);
+	}
+}
+
 void report_text(FILE *f, const struct report_tick *t)
 {
 	const struct snapshot *s = t->snap;
@@ -173,6 +217,7 @@ void report_text(FILE *f, const struct report_tick *t)
 	}
 	fputc('\n', f);
 	text_histogram(f, &s->total);
+	text_sites(f, t);
 	if (t->final && t->exit_status >= 0)
 		fprintf(f, "Exit: status %d\n", t->exit_status);
 	fputc('\n', f);
@@ -216,6 +261,72 @@ static void json_proc(FILE *f, const struct report_tick *t)
 		t->proc->threads, t->proc->fds);
 	json_num(f, t->cpu_pct);
 	fputc('}', f);
+}
+
+static void json_frame(FILE *f, const struct sym_frame *w)
+{
+	fputs("{\"function\":", f);
+	json_string(f, w ? w->function : "");
+	fputs(",\"file\":", f);
+	json_string(f, w ? w->file : "");
+	fprintf(f, ",\"line\":%d,\"module\":", w ? w->line : 0);
+	json_string(f, w ? w->module : "?");
+	fprintf(f, ",\"offset\":%llu", w ? (unsigned long long)w->offset : 0);
+	if (w && w->inlined[0]) {
+		fputs(",\"inlined\":", f);
+		json_string(f, w->inlined);
+	}
+	fputc('}', f);
+}
+
+static void json_sites(FILE *f, const struct report_tick *t)
+{
+	uint32_t idx[1024];
+	uint32_t n;
+	unsigned top = t->top > 1024 ? 1024 : t->top;
+
+	if (t->sites == NULL || top == 0)
+		return;
+	n = sites_sorted(t->sites, t->sort, idx, top);
+	fprintf(f, ",\"sites_total\":%u,\"sites\":[",
+		sites_count(t->sites) ? sites_count(t->sites) - 1 : 0);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct site_row *r = sites_row(t->sites, idx[i]);
+		double life = site_avg_lifetime_s(r);
+
+		fprintf(f, "%s{\"id\":%u,\"alloc_bytes\":%" PRIu64
+			",\"alloc_objects\":%" PRIu64 ",\"free_bytes\":%" PRIu64
+			",\"free_objects\":%" PRIu64 ",\"live_bytes\":%" PRIu64
+			",\"live_objects\":%" PRIu64 ",\"samples\":%" PRIu64
+			",\"min_size\":%" PRIu64 ",\"max_size\":%" PRIu64
+			",\"realloc_grows\":%" PRIu64 ",\"alloc_bytes_per_s\":",
+			i ? "," : "", r->id, r->raw.alloc_bytes,
+			r->raw.alloc_objects, r->raw.free_bytes,
+			r->raw.free_objects, site_live_bytes(r),
+			site_live_objects(r), r->raw.samples,
+			r->raw.min_size == UINT64_MAX ? 0 : r->raw.min_size,
+			r->raw.max_size, r->raw.realloc_grows);
+		json_num(f, r->alloc_bytes_per_s);
+		fputs(",\"alloc_objects_per_s\":", f);
+		json_num(f, r->alloc_objects_per_s);
+		fputs(",\"growth_bytes_per_min\":", f);
+		json_num(f, r->growth_bytes_per_min);
+		fputs(",\"avg_size\":", f);
+		json_num(f, r->raw.alloc_objects ? (double)r->raw.alloc_bytes /
+				    (double)r->raw.alloc_objects : 0);
+		fputs(",\"avg_lifetime_s\":", f);
+		json_num(f, life >= 0 ? life : NAN);
+		fputs(",\"where\":", f);
+		json_frame(f, r->id ? r->where : NULL);
+		fputs(",\"frames\":[", f);
+		for (uint32_t k = 0; k < r->raw.nframes; k++) {
+			if (k)
+				fputc(',', f);
+			json_frame(f, sites_frame(t->sites, r, k));
+		}
+		fputs("]}", f);
+	}
+	fputc(']', f);
 }
 
 void report_json(FILE *f, const struct report_tick *t)
@@ -306,5 +417,7 @@ void report_json(FILE *f, const struct report_tick *t)
 			c->hist[b]);
 		first = false;
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	json_sites(f, t);
+	fputs("}\n", f);
 }

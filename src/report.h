@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "collect/proc.h"
+#include "collect/sites.h"
 #include "collect/snapshot.h"
 
 struct report_tick {
@@ -21,6 +22,9 @@ struct report_tick {
 	double cpu_pct;			/* of one core, over the tick */
 	int exit_status;		/* launch mode, final block; else -1 */
 	const char *event;		/* "exec", ... or NULL */
+	struct sites *sites;		/* call sites, or NULL */
+	unsigned top;			/* sites to print; 0 none */
+	enum sites_key sort;
 };
 
 void report_text(FILE *f, const struct report_tick *t);

@@ -9,7 +9,7 @@ tests_progs_forker_SOURCES = tests/progs/forker.c
 check_PROGRAMS += tests/unit/test_segment tests/unit/test_reader
 tests_unit_test_segment_SOURCES = tests/unit/test_segment.c tests/unit/check.h
 tests_unit_test_reader_SOURCES = tests/unit/test_reader.c tests/unit/check.h
-tests_unit_test_reader_LDADD = src/collect/libcollect.a
+tests_unit_test_reader_LDADD = src/collect/libcollect.a $(DW_LIBS) -lstdc++ -lm
 
 E2E_TESTS = tests/e2e/exact.sh tests/e2e/many_threads.sh \
 	tests/e2e/exit_paths.sh tests/e2e/signals.sh tests/e2e/cxx.sh \

@@ -510,3 +510,52 @@ int reader_reclaim_stale(void)
 	closedir(d);
 	return removed;
 }
+
+/* ---- call sites and modules --------------------------------------------- */
+
+int reader_sites(struct reader *r, struct seg_site *out, uint32_t max)
+{
+	const struct seg_header *live = (const void *)r->map;
+	uint64_t used;
+	uint32_t n;
+
+	if (!copy_out(&used, &live->sites_used, sizeof used))
+		return fail(r, -EPROTO, "the segment shrank while read");
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	n = used > r->hdr.site_count ? r->hdr.site_count : (uint32_t)used;
+	if (n > max)
+		n = max;
+	if (n != 0 && !copy_out(out, r->map + r->hdr.sites_off,
+				(size_t)n * sizeof *out))
+		return fail(r, -EPROTO, "the segment shrank while read");
+	for (uint32_t i = 0; i < n; i++)
+		if (out[i].nframes > SEG_MAX_FRAMES)
+			out[i].nframes = SEG_MAX_FRAMES;
+	return (int)n;
+}
+
+int reader_modules(struct reader *r, struct seg_module *out, uint32_t max,
+		   uint64_t *seq)
+{
+	const struct seg_header *live = (const void *)r->map;
+	uint32_t used;
+	uint32_t n;
+
+	if (!copy_out(seq, &live->modules_seq, sizeof *seq) ||
+	    !load_u32(&live->modules_used, &used))
+		return fail(r, -EPROTO, "the segment shrank while read");
+	n = used > r->hdr.module_count ? r->hdr.module_count : used;
+	if (n > max)
+		n = max;
+	if (n != 0 && !copy_out(out, r->map + r->hdr.modules_off,
+				(size_t)n * sizeof *out))
+		return fail(r, -EPROTO, "the segment shrank while read");
+	for (uint32_t i = 0; i < n; i++) {
+		out[i].path[sizeof out[i].path - 1] = '\0';
+		if (out[i].build_id_len > SEG_BUILD_ID_MAX)
+			out[i].build_id_len = SEG_BUILD_ID_MAX;
+		if (out[i].lo > out[i].hi)
+			out[i].lo = out[i].hi = 0;	/* ignore it */
+	}
+	return (int)n;
+}

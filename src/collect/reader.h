@@ -32,6 +32,15 @@ struct reader *reader_open_path(const char *path, pid_t pid, char *why,
  * (a dead writer can leave a sequence odd forever). */
 int reader_snapshot(struct reader *r, struct snapshot *out);
 
+/* Copies the call sites published so far, at most max of them, validated
+ * (frame counts clamped, "other" first).  Returns how many, or -EPROTO. */
+int reader_sites(struct reader *r, struct seg_site *out, uint32_t max);
+
+/* Copies the module table (paths NUL-terminated by us).  Returns how many
+ * modules, or -EPROTO; *seq receives the table's change counter. */
+int reader_modules(struct reader *r, struct seg_module *out, uint32_t max,
+		   uint64_t *seq);
+
 /* Why the last call failed; never NULL. */
 const char *reader_why(const struct reader *r);
 

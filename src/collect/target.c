@@ -27,6 +27,7 @@ struct target {
 	uint64_t prev_cpu_ticks;
 	uint64_t prev_cpu_ns;
 	uint64_t start_ns;
+	int sym_budget;
 	pid_t child;			/* launched, not yet reaped; else 0 */
 	bool child_done;
 	int child_status;
@@ -81,6 +82,8 @@ static int try_attach(struct target *t, char *why, size_t whylen)
 {
 	t->r = reader_open(t->v.pid, why, whylen);
 	if (t->r != NULL) {
+		if (t->v.sites == NULL)
+			t->v.sites = sites_new();
 		t->v.has_segment = true;
 		why[0] = '\0';
 		return 0;
@@ -119,6 +122,7 @@ int target_open(const struct target_opts *o, struct target **out,
 	why[0] = '\0';
 	t->start_ns = mono_ns();
 	t->v.exit_status = -1;
+	t->sym_budget = o->sym_budget;
 	reader_reclaim_stale();
 	if (o->argv != NULL) {
 		char shim[4096];
@@ -221,6 +225,8 @@ static void follow_exec(struct target *t)
 	t->r = r;
 	t->have_prev = false;
 	t->v.event = "exec";
+	if (t->v.sites != NULL)
+		sites_reset(t->v.sites);
 }
 
 int target_update(struct target *t, char *why, size_t whylen)
@@ -252,6 +258,14 @@ int target_update(struct target *t, char *why, size_t whylen)
 			t->v.have_rates = true;
 		} else {
 			t->v.have_rates = false;
+		}
+		if (t->v.sites != NULL &&
+		    sites_update(t->v.sites, t->r,
+				 t->have_prev ? t->v.rates.interval_s : 0,
+				 gone ? -1 : t->sym_budget) != 0) {
+			snprintf(why, whylen, "pid %d: %s", (int)t->v.pid,
+				 reader_why(t->r));
+			return -EPROTO;
 		}
 		t->prev = s;
 		t->have_prev = true;
@@ -292,5 +306,6 @@ void target_close(struct target *t)
 			reader_unlink(t->r);
 		reader_close(t->r);
 	}
+	sites_free(t->v.sites);
 	free(t);
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "collect/proc.h"
+#include "collect/sites.h"
 #include "collect/snapshot.h"
 
 struct target;
@@ -18,6 +19,7 @@ struct target_opts {
 	char **argv;			/* launch this under the shim */
 	const char *sample_bytes;	/* launch: ALLOCTOP_SAMPLE_BYTES */
 	const char *log_path;		/* launch: child's output, or NULL */
+	int sym_budget;			/* new sites symbolized a tick; -1 all */
 };
 
 /* What the last tick saw. */
@@ -35,6 +37,7 @@ struct target_view {
 	bool gone;			/* exited; this is the final view */
 	int exit_status;		/* launch mode when gone; else -1 */
 	const char *event;		/* "exec" on the tick an exec showed */
+	struct sites *sites;		/* call sites; NULL without a segment */
 };
 
 /* Launches or attaches.  0 with *out set; or -errno with a message in why:
