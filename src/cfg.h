@@ -51,12 +51,12 @@ enum cfg_fail_on {
 
 struct cfg_tick {
 	unsigned interval_ms;   /* time between two snapshots */
-	uint64_t sample_bytes;  /* mean sampling period; 0 = no stacks, 1 = all */
+	uint64_t sample_bytes;  /* mean sampling period; 0: no stacks, 1: all */
 	unsigned history_ticks; /* ticks kept in every history ring */
 };
 
 struct cfg_detect {
-	double change_point;        /* CUSUM threshold, in standard deviations */
+	double change_point;        /* CUSUM threshold, standard deviations */
 	double anomaly_z;           /* |z| at which one tick is an anomaly */
 	double trend_confidence;    /* confidence for "growing"/"leaking" */
 	unsigned min_ticks;         /* ticks of history before classifying */
@@ -120,7 +120,7 @@ struct cfg_key {
 	enum cfg_unit unit;
 	double min;             /* inclusive range, in the stored unit */
 	double max;
-	const char *def;        /* default, as written in config/alloctop.yaml */
+	const char *def;        /* default as written in config/alloctop.yaml */
 	const char *doc;        /* one sentence for humans */
 };
 
@@ -138,8 +138,8 @@ const char *cfg_fail_on_name(enum cfg_fail_on f);
 void cfg_defaults(struct cfg *c);
 
 /* Check ranges and cross-field rules of *c.  0, or -EINVAL with one line
- * "KEY: problem" in err (never NULL-terminated-less: err is always a
- * string when errlen > 0). */
+ * "KEY: problem" in err.  err is always a string when errlen > 0 (cut to
+ * fit), and untouched when errlen is 0; the same holds for cfg_load. */
 int cfg_validate(const struct cfg *c, char *err, size_t errlen);
 
 /* Load the configuration: defaults, then the first file found, then

@@ -224,7 +224,7 @@ static const cyaml_schema_value_t raw_schema = {
 struct key_def {
 	struct cfg_key k;
 	size_t cfg_off;         /* where the value lives in struct cfg */
-	size_t raw_off;         /* where libcyaml leaves its text in struct raw */
+	size_t raw_off;         /* its text from libcyaml, in struct raw */
 };
 
 #define KEY(name, kind, unit, lo, hi, def, cmember, rmember, doc) \
@@ -244,7 +244,7 @@ struct key_def {
 	KEY("thresholds." name ".raise_after", CFG_K_UINT, CFG_U_TICKS, 1, \
 	    3600, "3", thresholds[mi].raise_after_ticks, \
 	    thresholds.m[mi].raise_after, \
-	    "Ticks " what " must stay at or above a level to raise its alert."), \
+	    "Ticks " what " must stay at or above a level to alert."), \
 	KEY("thresholds." name ".clear_after", CFG_K_UINT, CFG_U_TICKS, 1, \
 	    3600, "5", thresholds[mi].clear_after_ticks, \
 	    thresholds.m[mi].clear_after, \
@@ -749,7 +749,7 @@ static int parse_value(struct cfg *c, const struct key_def *d,
 				  &per, false);
 		break;
 	case CFG_U_RATIO: {
-		const char *end = lex_num(s, &n, false);
+		const char *end = lex_num(s, &n, d->k.kind == CFG_K_REAL);
 
 		mult = 1;
 		per = 0;
@@ -925,10 +925,10 @@ static int parse_error(const struct ctx *x, const yaml_parser_t *p,
 		struct mark at = mark_at_offset(buf, len, p->problem_offset);
 
 		if (p->problem_value != -1)
-			say_at(x, at, NULL, "not UTF-8 text (%s: byte 0x%02X)",
+			say_at(x, at, NULL, "not a text file: %s (byte 0x%02X)",
 			       p->problem, (unsigned)p->problem_value & 0xFF);
 		else
-			say_at(x, at, NULL, "not UTF-8 text (%s)", p->problem);
+			say_at(x, at, NULL, "not a text file: %s", p->problem);
 	} else if (p->error == YAML_MEMORY_ERROR) {
 		say_at(x, (struct mark){ 0, 0 }, NULL,
 		       "out of memory while parsing");
@@ -1259,7 +1259,8 @@ static void say_cyaml(const struct ctx *x, const struct capture *cap,
 			say_at(x, at, key, "unknown key");
 		return;
 	}
-	if (sscanf(cap->msg, "Mapping field already seen: %127[^\n]", arg) == 1) {
+	if (sscanf(cap->msg, "Mapping field already seen: %127[^\n]",
+		   arg) == 1) {
 		if (cap->nfields == 0 || strcmp(cap->fields[0], arg) != 0)
 			snprintf(key + strlen(key), sizeof(key) - strlen(key),
 				 "%s%s", *key ? "." : "", arg);
