@@ -925,10 +925,10 @@ static int parse_error(const struct ctx *x, const yaml_parser_t *p,
 		struct mark at = mark_at_offset(buf, len, p->problem_offset);
 
 		if (p->problem_value != -1)
-			say_at(x, at, NULL, "not a text file: %s (byte 0x%02X)",
-			       p->problem, (unsigned)p->problem_value & 0xFF);
+			say_at(x, at, NULL, "%s (byte 0x%02X)", p->problem,
+			       (unsigned)p->problem_value & 0xFF);
 		else
-			say_at(x, at, NULL, "not a text file: %s", p->problem);
+			say_at(x, at, NULL, "%s", p->problem);
 	} else if (p->error == YAML_MEMORY_ERROR) {
 		say_at(x, (struct mark){ 0, 0 }, NULL,
 		       "out of memory while parsing");

@@ -61,8 +61,8 @@ fi
 
 # No file anywhere: defaults, status 0 (unless this machine has a system
 # file, which we must not touch).
-if ! ls /etc/alloctop/alloctop.yaml /usr/local/etc/alloctop/alloctop.yaml \
-	>/dev/null 2>&1; then
+if [ ! -e /etc/alloctop/alloctop.yaml ] &&
+   [ ! -e /usr/local/etc/alloctop/alloctop.yaml ]; then
 	XDG_CONFIG_HOME=$tmp HOME=$tmp
 	export XDG_CONFIG_HOME HOME
 	expect 0 "alloctop: no configuration \

@@ -346,10 +346,10 @@ static const struct {
 	  "between 0 and 1GiB (got 99999999999999999999KiB)" },
 	{ "bad-huge-real.yaml", -EINVAL, ":2:3: detect.change_point: must be "
 	  "between 1 and 50 (got 1e999)" },
-	{ "bad-not-utf8.yaml", -EINVAL, ":3:13: not a text file: invalid "
-	  "trailing UTF-8 octet (byte 0x28)" },
-	{ "bad-binary.yaml", -EINVAL, ":1:1: not a text file: control "
-	  "characters are not allowed (byte 0x7F)" },
+	{ "bad-not-utf8.yaml", -EINVAL, ":3:13: invalid trailing UTF-8 octet "
+	  "(byte 0x28)" },
+	{ "bad-binary.yaml", -EINVAL, ":1:1: control characters are not "
+	  "allowed (byte 0x7F)" },
 	{ "does-not-exist.yaml", -ENOENT, ": cannot open: No such file or "
 	  "directory" },
 	{ "", -EISDIR, ": cannot read: Is a directory" },
