@@ -33,9 +33,12 @@ EXTRA_DIST += \
 	tests/data/config/bad-alias.yaml \
 	tests/data/config/bad-binary.yaml \
 	tests/data/config/bad-comments-only.yaml \
+	tests/data/config/bad-complex-key.yaml \
 	tests/data/config/bad-crit-below-default.yaml \
 	tests/data/config/bad-cross-history.yaml \
+	tests/data/config/bad-deep.yaml \
 	tests/data/config/bad-duplicate.yaml \
+	tests/data/config/bad-empty-section.yaml \
 	tests/data/config/bad-empty-value.yaml \
 	tests/data/config/bad-empty.yaml \
 	tests/data/config/bad-fail-on.yaml \
@@ -49,6 +52,7 @@ EXTRA_DIST += \
 	tests/data/config/bad-range.yaml \
 	tests/data/config/bad-syntax-unclosed.yaml \
 	tests/data/config/bad-syntax.yaml \
+	tests/data/config/bad-tab.yaml \
 	tests/data/config/bad-top-list.yaml \
 	tests/data/config/bad-two-docs.yaml \
 	tests/data/config/bad-type-fraction.yaml \

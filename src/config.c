@@ -832,6 +832,7 @@ struct index {
 	struct {
 		char key[KEYPATH_MAX];
 		struct mark at;
+		bool no_value;  /* "key:" with nothing after it */
 	} e[INDEX_MAX];
 	size_t n;
 	struct mark root;       /* first node of the document */
@@ -842,6 +843,17 @@ static struct mark mark_of(yaml_mark_t m)
 	struct mark r = { m.line + 1, m.column + 1 };
 
 	return r;
+}
+
+/* Whether the first place key is written gives it no value. */
+static bool ix_no_value(const struct index *ix, const char *key)
+{
+	size_t i;
+
+	for (i = 0; ix && i < ix->n; i++)
+		if (strcmp(ix->e[i].key, key) == 0)
+			return ix->e[i].no_value;
+	return false;
 }
 
 /* The occurrence-th (1-based) place where key is written. */
@@ -933,6 +945,10 @@ static int parse_error(const struct ctx *x, const yaml_parser_t *p,
 		say_at(x, (struct mark){ 0, 0 }, NULL,
 		       "out of memory while parsing");
 		return -ENOMEM;
+	} else if (p->problem_mark.index < len &&
+		   buf[p->problem_mark.index] == '\t') {
+		say_at(x, mark_of(p->problem_mark), NULL, "syntax error: a tab "
+		       "character; YAML indents with spaces only");
 	} else if (p->context) {
 		struct mark cm = mark_of(p->context_mark);
 
@@ -951,15 +967,17 @@ struct frame {
 	bool mapping;
 	bool want_key;          /* mapping only: next node is a key */
 	size_t plen;            /* strlen(path) of this container */
+	size_t entry;           /* index entry of the last key; INDEX_MAX: none */
 };
 
 /* A mapping key: extend path with it and remember where it is written. */
 static int index_key(const struct ctx *x, struct index *ix,
-		     const struct frame *top, char *path, size_t size,
+		     struct frame *top, char *path, size_t size,
 		     const yaml_event_t *ev, struct mark at)
 {
 	int n;
 
+	top->entry = INDEX_MAX;
 	if (ev->type != YAML_SCALAR_EVENT) {
 		say_at(x, at, NULL, "keys must be plain names, not lists "
 		       "or sections");
@@ -975,6 +993,7 @@ static int index_key(const struct ctx *x, struct index *ix,
 		return -EINVAL;
 	}
 	if (ix->n < INDEX_MAX) {
+		top->entry = ix->n;
 		memcpy(ix->e[ix->n].key, path, KEYPATH_MAX);
 		ix->e[ix->n].at = at;
 		ix->n++;
@@ -1070,7 +1089,13 @@ static int scan(const struct ctx *x, struct index *ix, const char *buf,
 					       &ev, at);
 				top->want_key = false;
 				leaf = false;   /* a key is not a value */
-			} else if (ev.type != YAML_SCALAR_EVENT) {
+			} else if (ev.type == YAML_SCALAR_EVENT) {
+				if (top && top->mapping &&
+				    top->entry < INDEX_MAX &&
+				    ev.data.scalar.length == 0 &&
+				    ev.data.scalar.plain_implicit)
+					ix->e[top->entry].no_value = true;
+			} else {
 				if (depth == DEPTH_MAX) {
 					say_at(x, at, NULL, "nested more "
 					       "than %d levels deep",
@@ -1081,6 +1106,7 @@ static int scan(const struct ctx *x, struct index *ix, const char *buf,
 						YAML_MAPPING_START_EVENT;
 					st[depth].want_key = true;
 					st[depth].plen = strlen(path);
+					st[depth].entry = INDEX_MAX;
 					depth++;
 				}
 				leaf = false;
@@ -1280,6 +1306,10 @@ static void say_cyaml(const struct ctx *x, const struct capture *cap,
 			say_at(x, at, NULL, "the top level must be a section "
 			       "of keys such as 'tick:' (got %s)",
 			       event_noun(got));
+		else if (strcmp(want, "MAPPING") == 0 &&
+			 ix_no_value(x->ix, key))
+			say_at(x, at, key, "empty section (indent its keys "
+			       "under it, or remove it)");
 		else if (strcmp(want, "MAPPING") == 0)
 			say_at(x, at, key, "must be a section of keys "
 			       "(got %s)", event_noun(got));

@@ -350,6 +350,14 @@ static const struct {
 	  "(byte 0x28)" },
 	{ "bad-binary.yaml", -EINVAL, ":1:1: control characters are not "
 	  "allowed (byte 0x7F)" },
+	{ "bad-tab.yaml", -EINVAL, ":2:1: syntax error: a tab character; "
+	  "YAML indents with spaces only" },
+	{ "bad-empty-section.yaml", -EINVAL, ":1:1: tick: empty section "
+	  "(indent its keys under it, or remove it)" },
+	{ "bad-complex-key.yaml", -EINVAL, ":2:5: keys must be plain names, "
+	  "not lists or sections" },
+	{ "bad-deep.yaml", -EINVAL, ":17:33: nested more than 16 levels "
+	  "deep" },
 	{ "does-not-exist.yaml", -ENOENT, ": cannot open: No such file or "
 	  "directory" },
 	{ "", -EISDIR, ": cannot read: Is a directory" },
