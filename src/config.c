@@ -967,7 +967,7 @@ struct frame {
 	bool mapping;
 	bool want_key;          /* mapping only: next node is a key */
 	size_t plen;            /* strlen(path) of this container */
-	size_t entry;           /* index entry of the last key; INDEX_MAX: none */
+	size_t entry;           /* index entry of the last key, or INDEX_MAX */
 };
 
 /* A mapping key: extend path with it and remember where it is written. */
