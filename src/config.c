@@ -545,8 +545,7 @@ static int lex_quantity(const char *s, struct num *n,
 	return 0;
 }
 
-/* Sizes and rates print with the largest exact binary suffix, so that
- * the printed text reads back to the same value. */
+/* The shortest text that reads back as exactly v (C locale). */
 static void fmt_real(char *buf, size_t len, double v)
 {
 	int prec;
@@ -566,6 +565,8 @@ static void fmt_real(char *buf, size_t len, double v)
 	c_snprintf(buf, len, "%.17g", v);
 }
 
+/* v with the largest suffix of units that divides it exactly, then per:
+ * the text reads back to the same value. */
 static void fmt_scaled(char *buf, size_t len, double v,
 		       const struct suffix *units, const char *per)
 {
