@@ -1,1 +1,19 @@
-# src/detect: targets of this folder (included by the top Makefile.am)
+# src/detect: detectors, classifier, forecaster, advisor, alert engine
+# (libdetect.a: pure C, no I/O), the offline `alloctop detect` CLI, and their
+# unit tests.  Included by the top Makefile.am.
+
+noinst_LIBRARIES += src/detect/libdetect.a
+src_detect_libdetect_a_SOURCES = \
+	src/detect/stats.c src/detect/stats.h
+
+# Unit tests: one program per detector module, linked with libdetect.a.
+DET_TEST_LDADD = src/detect/libdetect.a
+DET_TESTS = \
+	tests/unit/test_det_stats
+
+check_PROGRAMS += $(DET_TESTS)
+TESTS += $(DET_TESTS)
+EXTRA_DIST += tests/unit/check.h tests/unit/test_det_synth.c
+
+tests_unit_test_det_stats_SOURCES = tests/unit/test_det_stats.c
+tests_unit_test_det_stats_LDADD = $(DET_TEST_LDADD)
