@@ -4,12 +4,14 @@
 
 noinst_LIBRARIES += src/detect/libdetect.a
 src_detect_libdetect_a_SOURCES = \
-	src/detect/stats.c src/detect/stats.h
+	src/detect/stats.c src/detect/stats.h \
+	src/detect/change.c src/detect/change.h
 
 # Unit tests: one program per detector module, linked with libdetect.a.
 DET_TEST_LDADD = src/detect/libdetect.a
 DET_TESTS = \
-	tests/unit/test_det_stats
+	tests/unit/test_det_stats \
+	tests/unit/test_det_change
 
 check_PROGRAMS += $(DET_TESTS)
 TESTS += $(DET_TESTS)
@@ -17,3 +19,6 @@ EXTRA_DIST += tests/unit/check.h tests/unit/test_det_synth.c
 
 tests_unit_test_det_stats_SOURCES = tests/unit/test_det_stats.c
 tests_unit_test_det_stats_LDADD = $(DET_TEST_LDADD)
+
+tests_unit_test_det_change_SOURCES = tests/unit/test_det_change.c
+tests_unit_test_det_change_LDADD = $(DET_TEST_LDADD)
