@@ -5,13 +5,15 @@
 noinst_LIBRARIES += src/detect/libdetect.a
 src_detect_libdetect_a_SOURCES = \
 	src/detect/stats.c src/detect/stats.h \
-	src/detect/change.c src/detect/change.h
+	src/detect/change.c src/detect/change.h \
+	src/detect/anomaly.c src/detect/anomaly.h
 
 # Unit tests: one program per detector module, linked with libdetect.a.
 DET_TEST_LDADD = src/detect/libdetect.a
 DET_TESTS = \
 	tests/unit/test_det_stats \
-	tests/unit/test_det_change
+	tests/unit/test_det_change \
+	tests/unit/test_det_anomaly
 
 check_PROGRAMS += $(DET_TESTS)
 TESTS += $(DET_TESTS)
@@ -22,3 +24,6 @@ tests_unit_test_det_stats_LDADD = $(DET_TEST_LDADD)
 
 tests_unit_test_det_change_SOURCES = tests/unit/test_det_change.c
 tests_unit_test_det_change_LDADD = $(DET_TEST_LDADD)
+
+tests_unit_test_det_anomaly_SOURCES = tests/unit/test_det_anomaly.c
+tests_unit_test_det_anomaly_LDADD = $(DET_TEST_LDADD)
