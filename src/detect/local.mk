@@ -6,14 +6,16 @@ noinst_LIBRARIES += src/detect/libdetect.a
 src_detect_libdetect_a_SOURCES = \
 	src/detect/stats.c src/detect/stats.h \
 	src/detect/change.c src/detect/change.h \
-	src/detect/anomaly.c src/detect/anomaly.h
+	src/detect/anomaly.c src/detect/anomaly.h \
+	src/detect/trend.c src/detect/trend.h
 
 # Unit tests: one program per detector module, linked with libdetect.a.
 DET_TEST_LDADD = src/detect/libdetect.a
 DET_TESTS = \
 	tests/unit/test_det_stats \
 	tests/unit/test_det_change \
-	tests/unit/test_det_anomaly
+	tests/unit/test_det_anomaly \
+	tests/unit/test_det_trend
 
 check_PROGRAMS += $(DET_TESTS)
 TESTS += $(DET_TESTS)
@@ -27,3 +29,6 @@ tests_unit_test_det_change_LDADD = $(DET_TEST_LDADD)
 
 tests_unit_test_det_anomaly_SOURCES = tests/unit/test_det_anomaly.c
 tests_unit_test_det_anomaly_LDADD = $(DET_TEST_LDADD)
+
+tests_unit_test_det_trend_SOURCES = tests/unit/test_det_trend.c
+tests_unit_test_det_trend_LDADD = $(DET_TEST_LDADD)
