@@ -7,7 +7,8 @@ src_detect_libdetect_a_SOURCES = \
 	src/detect/stats.c src/detect/stats.h \
 	src/detect/change.c src/detect/change.h \
 	src/detect/anomaly.c src/detect/anomaly.h \
-	src/detect/trend.c src/detect/trend.h
+	src/detect/trend.c src/detect/trend.h \
+	src/detect/period.c src/detect/period.h
 
 # Unit tests: one program per detector module, linked with libdetect.a.
 DET_TEST_LDADD = src/detect/libdetect.a
@@ -15,7 +16,8 @@ DET_TESTS = \
 	tests/unit/test_det_stats \
 	tests/unit/test_det_change \
 	tests/unit/test_det_anomaly \
-	tests/unit/test_det_trend
+	tests/unit/test_det_trend \
+	tests/unit/test_det_period
 
 check_PROGRAMS += $(DET_TESTS)
 TESTS += $(DET_TESTS)
@@ -32,3 +34,6 @@ tests_unit_test_det_anomaly_LDADD = $(DET_TEST_LDADD)
 
 tests_unit_test_det_trend_SOURCES = tests/unit/test_det_trend.c
 tests_unit_test_det_trend_LDADD = $(DET_TEST_LDADD)
+
+tests_unit_test_det_period_SOURCES = tests/unit/test_det_period.c
+tests_unit_test_det_period_LDADD = $(DET_TEST_LDADD)
