@@ -8,7 +8,9 @@ src_detect_libdetect_a_SOURCES = \
 	src/detect/change.c src/detect/change.h \
 	src/detect/anomaly.c src/detect/anomaly.h \
 	src/detect/trend.c src/detect/trend.h \
-	src/detect/period.c src/detect/period.h
+	src/detect/period.c src/detect/period.h \
+	src/detect/tick.c src/detect/tick.h \
+	src/detect/classify.c src/detect/classify.h
 
 # Unit tests: one program per detector module, linked with libdetect.a.
 DET_TEST_LDADD = src/detect/libdetect.a
@@ -17,7 +19,8 @@ DET_TESTS = \
 	tests/unit/test_det_change \
 	tests/unit/test_det_anomaly \
 	tests/unit/test_det_trend \
-	tests/unit/test_det_period
+	tests/unit/test_det_period \
+	tests/unit/test_det_classify
 
 check_PROGRAMS += $(DET_TESTS)
 TESTS += $(DET_TESTS)
@@ -37,3 +40,6 @@ tests_unit_test_det_trend_LDADD = $(DET_TEST_LDADD)
 
 tests_unit_test_det_period_SOURCES = tests/unit/test_det_period.c
 tests_unit_test_det_period_LDADD = $(DET_TEST_LDADD)
+
+tests_unit_test_det_classify_SOURCES = tests/unit/test_det_classify.c
+tests_unit_test_det_classify_LDADD = $(DET_TEST_LDADD)
