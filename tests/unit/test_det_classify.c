@@ -148,7 +148,7 @@ static void test_hysteresis(void)
 	det_classifier_init(&c, NULL);
 	for (i = 0; i < 400; i++) {
 		struct det_class_result r;
-		bool on = i < 200 ? (i / 4) % 2 == 1 : i % 2 == 1;
+		bool on = i < 204 ? (i / 4) % 2 == 1 : i % 2 == 1;
 
 		det_classifier_push(&c, &tk, on ? &burst : &calm);
 		det_classifier_result(&c, &r);
