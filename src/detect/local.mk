@@ -10,7 +10,8 @@ src_detect_libdetect_a_SOURCES = \
 	src/detect/trend.c src/detect/trend.h \
 	src/detect/period.c src/detect/period.h \
 	src/detect/tick.c src/detect/tick.h \
-	src/detect/classify.c src/detect/classify.h
+	src/detect/classify.c src/detect/classify.h \
+	src/detect/advise.c src/detect/advise.h
 
 # Unit tests: one program per detector module, linked with libdetect.a.
 DET_TEST_LDADD = src/detect/libdetect.a
@@ -20,7 +21,8 @@ DET_TESTS = \
 	tests/unit/test_det_anomaly \
 	tests/unit/test_det_trend \
 	tests/unit/test_det_period \
-	tests/unit/test_det_classify
+	tests/unit/test_det_classify \
+	tests/unit/test_det_advise
 
 check_PROGRAMS += $(DET_TESTS)
 TESTS += $(DET_TESTS)
@@ -43,3 +45,6 @@ tests_unit_test_det_period_LDADD = $(DET_TEST_LDADD)
 
 tests_unit_test_det_classify_SOURCES = tests/unit/test_det_classify.c
 tests_unit_test_det_classify_LDADD = $(DET_TEST_LDADD)
+
+tests_unit_test_det_advise_SOURCES = tests/unit/test_det_advise.c
+tests_unit_test_det_advise_LDADD = $(DET_TEST_LDADD)
