@@ -11,7 +11,8 @@ src_detect_libdetect_a_SOURCES = \
 	src/detect/period.c src/detect/period.h \
 	src/detect/tick.c src/detect/tick.h \
 	src/detect/classify.c src/detect/classify.h \
-	src/detect/advise.c src/detect/advise.h
+	src/detect/advise.c src/detect/advise.h \
+	src/detect/engine.c src/detect/engine.h
 
 # Unit tests: one program per detector module, linked with libdetect.a.
 DET_TEST_LDADD = src/detect/libdetect.a
@@ -22,7 +23,8 @@ DET_TESTS = \
 	tests/unit/test_det_trend \
 	tests/unit/test_det_period \
 	tests/unit/test_det_classify \
-	tests/unit/test_det_advise
+	tests/unit/test_det_advise \
+	tests/unit/test_det_engine
 
 check_PROGRAMS += $(DET_TESTS)
 TESTS += $(DET_TESTS)
@@ -48,3 +50,6 @@ tests_unit_test_det_classify_LDADD = $(DET_TEST_LDADD)
 
 tests_unit_test_det_advise_SOURCES = tests/unit/test_det_advise.c
 tests_unit_test_det_advise_LDADD = $(DET_TEST_LDADD)
+
+tests_unit_test_det_engine_SOURCES = tests/unit/test_det_engine.c
+tests_unit_test_det_engine_LDADD = $(DET_TEST_LDADD)
