@@ -12,7 +12,8 @@ src_detect_libdetect_a_SOURCES = \
 	src/detect/tick.c src/detect/tick.h \
 	src/detect/classify.c src/detect/classify.h \
 	src/detect/advise.c src/detect/advise.h \
-	src/detect/engine.c src/detect/engine.h
+	src/detect/engine.c src/detect/engine.h \
+	src/detect/alert.c src/detect/alert.h
 
 # Unit tests: one program per detector module, linked with libdetect.a.
 DET_TEST_LDADD = src/detect/libdetect.a
@@ -24,7 +25,8 @@ DET_TESTS = \
 	tests/unit/test_det_period \
 	tests/unit/test_det_classify \
 	tests/unit/test_det_advise \
-	tests/unit/test_det_engine
+	tests/unit/test_det_engine \
+	tests/unit/test_det_alert
 
 check_PROGRAMS += $(DET_TESTS)
 TESTS += $(DET_TESTS)
@@ -53,3 +55,6 @@ tests_unit_test_det_advise_LDADD = $(DET_TEST_LDADD)
 
 tests_unit_test_det_engine_SOURCES = tests/unit/test_det_engine.c
 tests_unit_test_det_engine_LDADD = $(DET_TEST_LDADD)
+
+tests_unit_test_det_alert_SOURCES = tests/unit/test_det_alert.c
+tests_unit_test_det_alert_LDADD = $(DET_TEST_LDADD)
