@@ -190,7 +190,11 @@ void det_anomaly_push(struct det_anomaly *a, double x, unsigned period_ticks,
 	if (past < a->p.min_ticks)
 		return;
 
-	if (period_ticks >= 2 && seasonal_residuals(a, n, period_ticks)) {
+	if (period_ticks >= 2) {
+		/* A known cycle but too few cycles seen to compare phases:
+		 * no verdict, rather than flag the cycle's own peaks. */
+		if (!seasonal_residuals(a, n, period_ticks))
+			return;
 		robust(a, a->res, n - 1, &med, &sd);
 		out->seasonal = true;
 		out->baseline = x - a->res[n - 1] + med;

@@ -49,9 +49,10 @@ struct det_anomaly *det_anomaly_new(const struct det_anomaly_params *p);
 void det_anomaly_free(struct det_anomaly *a);
 void det_anomaly_reset(struct det_anomaly *a);
 /* Score x, then add it to the history.  period_ticks is the stream's known
- * period (0 or 1: none); the seasonal baseline is used when the window
- * holds at least one cycle before enough samples.  A NaN x is missing: it
- * occupies a slot and gets no verdict (out->z = NaN). */
+ * period (0 or 1: none).  With a period, there is no verdict (out->z NaN)
+ * until the window holds 8 samples with a sample one period before them:
+ * better silent than flag the cycle's own peaks.  A NaN x is missing: it
+ * occupies a slot and gets no verdict. */
 void det_anomaly_push(struct det_anomaly *a, double x, unsigned period_ticks,
 		      struct det_anomaly_result *out);
 
