@@ -21,6 +21,7 @@
 
 #include "collect/target.h"
 #include "report.h"
+#include "ui/ui.h"
 
 struct opts {
 	bool batch;
@@ -31,6 +32,8 @@ struct opts {
 	char **argv;			/* launch mode */
 	const char *output;
 	const char *sample_bytes;
+	bool ascii;			/* TUI: ASCII graphs */
+	bool no_color;			/* TUI: monochrome */
 };
 
 static void usage(FILE *f)
@@ -50,6 +53,8 @@ static void usage(FILE *f)
 	      "  -o, --output FILE      write the report to FILE, not stdout\n"
 	      "      --sample-bytes N   launch: mean bytes between sampled stacks\n"
 	      "                         (0 off, 1 every allocation; default 524288)\n"
+	      "      --ascii            ASCII graphs (automatic outside UTF-8)\n"
+	      "      --no-color         no colours (also when NO_COLOR is set)\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          version\n"
 	      "\n"
@@ -74,7 +79,7 @@ static int bad_usage(const char *fmt, const char *arg)
 /* 0, or 2 after saying what is wrong. */
 static int parse(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_JSON = 256, OPT_SAMPLE };
+	enum { OPT_JSON = 256, OPT_SAMPLE, OPT_ASCII, OPT_NO_COLOR };
 	static const struct option longs[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "batch", no_argument, NULL, 'b' },
@@ -83,6 +88,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "sample-bytes", required_argument, NULL, OPT_SAMPLE },
+		{ "ascii", no_argument, NULL, OPT_ASCII },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -136,6 +143,12 @@ static int parse(int argc, char **argv, struct opts *o)
 				return bad_usage("--sample-bytes: not a byte "
 						 "count: '%s'", optarg);
 			o->sample_bytes = optarg;
+			break;
+		case OPT_ASCII:
+			o->ascii = true;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -239,6 +252,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	FILE *out = stdout;
 	char why[512];
+	char log_path[4096];
 	int rc;
 
 	rc = parse(argc, argv, &o);
@@ -263,15 +277,34 @@ int main(int argc, char **argv)
 	to.pid = o.pid;
 	to.argv = o.argv;
 	to.sample_bytes = o.sample_bytes;
+	if (!o.batch && o.argv != NULL) {
+		/* The TUI owns the terminal: the command writes to a log. */
+		rc = ui_log_create(log_path, sizeof log_path);
+		if (rc != 0) {
+			fprintf(stderr, "alloctop: cannot create a log file "
+				"for the command's output: %s\n",
+				strerror(-rc));
+			return 1;
+		}
+		to.log_path = log_path;
+	}
 	rc = target_open(&to, &t, why, sizeof why);
 	if (rc != 0) {
 		fprintf(stderr, "alloctop: %s\n", why);
+		if (to.log_path != NULL)
+			unlink(to.log_path);
 		return rc == -ENOENT && o.argv ? 127 : 1;
 	}
 	if (why[0] != '\0')
 		fprintf(stderr, "alloctop: %s\n", why);
-	/* The screen comes with the TUI; until then every mode is batch. */
-	rc = run_batch(&o, t, out);
+	if (o.batch) {
+		rc = run_batch(&o, t, out);
+	} else {
+		struct ui_opts uo = { o.delay_s, o.ascii, o.no_color,
+				      to.log_path, why };
+
+		rc = ui_run(t, &uo);
+	}
 	target_close(t);
 	if (out != stdout && fclose(out) != 0) {
 		fprintf(stderr, "alloctop: %s: %s\n", o.output,

@@ -1,1 +1,17 @@
-# src/ui: targets of this folder (included by the top Makefile.am)
+# src/ui: the ncurses TUI (included by the top Makefile.am after
+# src/local.mk, which sets alloctop_LDADD).
+noinst_LIBRARIES += src/ui/libui.a
+src_ui_libui_a_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
+src_ui_libui_a_SOURCES = \
+	src/ui/ui.c src/ui/ui.h \
+	src/ui/screen.h \
+	src/ui/screen_overview.c \
+	src/ui/screen_tables.c \
+	src/ui/screen_log.c \
+	src/ui/panel.c src/ui/panel.h \
+	src/ui/graph.c src/ui/graph.h \
+	src/ui/keymap.c src/ui/keymap.h \
+	src/ui/draw.c src/ui/draw.h
+# libui.a calls into libcollect.a (target_*, proc_*): list it again after
+# libui.a, as static archives are searched once, in order.
+alloctop_LDADD += src/ui/libui.a src/collect/libcollect.a $(NCURSES_LIBS)
