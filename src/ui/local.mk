@@ -15,3 +15,8 @@ src_ui_libui_a_SOURCES = \
 # libui.a calls into libcollect.a (target_*, proc_*): list it again after
 # libui.a, as static archives are searched once, in order.
 alloctop_LDADD += src/ui/libui.a src/collect/libcollect.a $(NCURSES_LIBS)
+
+# TUI tests: the real program in a private tmux server (tests/tui/lib.sh).
+TESTS += tests/tui/overview.sh tests/tui/exit.sh tests/tui/attach.sh
+EXTRA_DIST += tests/tui/lib.sh tests/tui/overview.sh tests/tui/exit.sh \
+	tests/tui/attach.sh
