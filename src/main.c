@@ -274,6 +274,9 @@ int main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	/* No terminal to draw on (a pipe, a script): batch, as before. */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		o.batch = true;
 	to.pid = o.pid;
 	to.argv = o.argv;
 	to.sample_bytes = o.sample_bytes;

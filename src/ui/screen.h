@@ -45,6 +45,7 @@ struct ui {
 	struct proc_info proc;		/* the last /proc reading that worked */
 	bool have_proc;
 	char status[200];		/* the status line's message */
+	double status_s;		/* monotonic seconds when it was set */
 	enum ui_prompt prompt;
 	char input[64];			/* the prompt's text so far */
 	struct panel *panel[UI_SCREEN_COUNT];	/* NULL: no table */

@@ -34,6 +34,9 @@
 #define MAX_WAIT_MS 250
 /* How long a launched command gets to end after SIGTERM on quit. */
 #define TERM_GRACE_MS 2000
+/* How long a status message stays; a lasting condition (a corrupt
+ * segment) sets it again every tick. */
+#define STATUS_S 8.0
 
 static const struct screen *const screens[UI_SCREEN_COUNT] = {
 	[UI_SCREEN_OVERVIEW] = &screen_overview,
@@ -76,6 +79,14 @@ int ui_log_create(char *out, size_t len)
 	return 0;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void set_status(struct ui *u, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -87,14 +98,7 @@ static void set_status(struct ui *u, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(u->status, sizeof u->status, fmt, ap);
 	va_end(ap);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	u->status_s = now_s();
 }
 
 /* ---- terminal set-up and restoring ------------------------------------ */
@@ -409,7 +413,8 @@ static void draw_foot(struct ui *u, WINDOW *win, int w)
 		draw_text(win, 0, x, 1, draw_attr(DRAW_SELECTED), " ");
 		draw_text(win, 0, x + 2, w - x - 2, draw_attr(DRAW_DIM),
 			  "(Enter: done, Esc: cancel)");
-	} else if (u->status[0] != '\0') {
+	} else if (u->status[0] != '\0' &&
+		   now_s() - u->status_s < STATUS_S) {
 		draw_text(win, 0, 0, w, draw_attr(DRAW_STATUS), u->status);
 	} else if (u->log_path != NULL) {
 		draw_fmt(win, 0, 0, w, draw_attr(DRAW_DIM),
