@@ -17,6 +17,7 @@ src_ui_libui_a_SOURCES = \
 alloctop_LDADD += src/ui/libui.a src/collect/libcollect.a $(NCURSES_LIBS)
 
 # TUI tests: the real program in a private tmux server (tests/tui/lib.sh).
-TESTS += tests/tui/overview.sh tests/tui/exit.sh tests/tui/attach.sh
+TESTS += tests/tui/overview.sh tests/tui/exit.sh tests/tui/attach.sh \
+	tests/tui/signal.sh
 EXTRA_DIST += tests/tui/lib.sh tests/tui/overview.sh tests/tui/exit.sh \
-	tests/tui/attach.sh
+	tests/tui/attach.sh tests/tui/signal.sh

@@ -35,6 +35,15 @@ while True:
         time.sleep(0.005)
 PYEOF
 
+# new_server: ends this tmux server and switches to a fresh one (reusing
+# the socket at once races with the old server's exit).
+servers=0
+new_server() {
+	$T kill-server 2>/dev/null
+	servers=$((servers + 1))
+	T="tmux -L alloctop-test-$$-$servers -f /dev/null"
+}
+
 fail() {
 	echo "FAIL: $*"
 	echo "---- screen ----"
