@@ -10,9 +10,7 @@ src_libconfig_a_CFLAGS = $(AM_CFLAGS) $(CYAML_CFLAGS) $(SAN_CFLAGS)
 
 # config.c also calls libyaml directly (key positions, syntax errors).
 # libcyaml.pc lists libyaml only as Libs.private, so name it here.
-# TODO(integrator): PKG_CHECK_MODULES([YAML], [yaml-0.1]) in configure.ac
-# (Debian package libyaml-dev), then use $(YAML_LIBS) instead of -lyaml.
-CFG_LIBS = $(CYAML_LIBS) -lyaml
+CFG_LIBS = $(CYAML_LIBS) $(YAML_LIBS)
 
 # The default configuration: every key, at its default, commented.
 alloctopconfdir = $(sysconfdir)/alloctop

@@ -21,6 +21,7 @@
 
 #include "collect/target.h"
 #include "report.h"
+#include "ui/ui.h"
 
 struct opts {
 	bool batch;
@@ -33,6 +34,8 @@ struct opts {
 	const char *sample_bytes;
 	unsigned top;			/* call sites per report */
 	enum sites_key sort;
+	bool ascii;			/* TUI: ASCII graphs */
+	bool no_color;			/* TUI: monochrome */
 };
 
 static void usage(FILE *f)
@@ -56,6 +59,8 @@ static void usage(FILE *f)
 	      "      --top N            call sites per report (default 10, 0 none)\n"
 	      "      --sort KEY         live_bytes (default), live_objects,\n"
 	      "                         alloc_bytes, alloc_objects, rate, growth\n"
+	      "      --ascii            ASCII graphs (automatic outside UTF-8)\n"
+	      "      --no-color         no colours (also when NO_COLOR is set)\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          version\n"
 	      "\n"
@@ -80,7 +85,8 @@ static int bad_usage(const char *fmt, const char *arg)
 /* 0, or 2 after saying what is wrong. */
 static int parse(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_JSON = 256, OPT_SAMPLE, OPT_EXACT, OPT_TOP, OPT_SORT };
+	enum { OPT_JSON = 256, OPT_SAMPLE, OPT_EXACT, OPT_TOP, OPT_SORT,
+	       OPT_ASCII, OPT_NO_COLOR };
 	static const struct option longs[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "batch", no_argument, NULL, 'b' },
@@ -92,6 +98,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "exact", no_argument, NULL, OPT_EXACT },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "ascii", no_argument, NULL, OPT_ASCII },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -169,6 +177,12 @@ static int parse(int argc, char **argv, struct opts *o)
 						 ", live_objects, alloc_bytes, "
 						 "alloc_objects, rate, growth)",
 						 optarg);
+			break;
+		case OPT_ASCII:
+			o->ascii = true;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -275,6 +289,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	FILE *out = stdout;
 	char why[512];
+	char log_path[4096];
 	int rc;
 
 	rc = parse(argc, argv, &o);
@@ -296,19 +311,43 @@ int main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	/* No terminal to draw on (a pipe, a script): batch, as before. */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		o.batch = true;
 	to.pid = o.pid;
 	to.argv = o.argv;
 	to.sample_bytes = o.sample_bytes;
-	to.sym_budget = -1;	/* batch: every site resolved before printing */
+	/* Batch resolves every site before printing; the screen never waits
+	 * and lets new sites fill in over the next ticks. */
+	to.sym_budget = o.batch ? -1 : 256;
+	if (!o.batch && o.argv != NULL) {
+		/* The TUI owns the terminal: the command writes to a log. */
+		rc = ui_log_create(log_path, sizeof log_path);
+		if (rc != 0) {
+			fprintf(stderr, "alloctop: cannot create a log file "
+				"for the command's output: %s\n",
+				strerror(-rc));
+			return 1;
+		}
+		to.log_path = log_path;
+	}
 	rc = target_open(&to, &t, why, sizeof why);
 	if (rc != 0) {
 		fprintf(stderr, "alloctop: %s\n", why);
+		if (to.log_path != NULL)
+			unlink(to.log_path);
 		return rc == -ENOENT && o.argv ? 127 : 1;
 	}
 	if (why[0] != '\0')
 		fprintf(stderr, "alloctop: %s\n", why);
-	/* The screen comes with the TUI; until then every mode is batch. */
-	rc = run_batch(&o, t, out);
+	if (o.batch) {
+		rc = run_batch(&o, t, out);
+	} else {
+		struct ui_opts uo = { o.delay_s, o.ascii, o.no_color,
+				      to.log_path, why };
+
+		rc = ui_run(t, &uo);
+	}
 	target_close(t);
 	if (out != stdout && fclose(out) != 0) {
 		fprintf(stderr, "alloctop: %s: %s\n", o.output,
