@@ -286,17 +286,17 @@ static const struct key_def keys[] = {
 	       "the number of open file descriptors"),
 	THRESH(CFG_M_SITE_GROWTH, "site_growth", CFG_U_BYTES_PER_MIN, PIB,
 	       "1MiB/min", "10MiB/min", "one call site's live growth"),
-	KEY("detect.change_point", CFG_K_REAL, CFG_U_NONE, 1, 50, "5",
+	KEY("detect.change_point", CFG_K_REAL, CFG_U_NONE, 1, 50, "12",
 	    detect.change_point, detect.change_point,
 	    "CUSUM threshold, in standard deviations, for a change of level."),
-	KEY("detect.anomaly_z", CFG_K_REAL, CFG_U_NONE, 1, 20, "4",
+	KEY("detect.anomaly_z", CFG_K_REAL, CFG_U_NONE, 1, 20, "6",
 	    detect.anomaly_z, detect.anomaly_z,
 	    "Distance from the moving mean, in standard deviations, "
 	    "that makes one tick an anomaly."),
 	KEY("detect.trend_confidence", CFG_K_REAL, CFG_U_NONE, 0.5, 0.9999,
-	    "0.95", detect.trend_confidence, detect.trend_confidence,
+	    "0.999", detect.trend_confidence, detect.trend_confidence,
 	    "Confidence the trend test needs to call a series growing."),
-	KEY("detect.min_ticks", CFG_K_UINT, CFG_U_TICKS, 2, 3600, "30",
+	KEY("detect.min_ticks", CFG_K_UINT, CFG_U_TICKS, 2, 3600, "20",
 	    detect.min_ticks, detect.min_ticks,
 	    "Ticks of history needed before a pattern is classified."),
 	KEY("detect.leak_window", CFG_K_UINT, CFG_U_TICKS, 10, 86400, "300",
@@ -1620,8 +1620,14 @@ int cfg_load_in(struct cfg *c, const char *explicit_path,
 			     sysconfdir) < sizeof(sys))
 		cand[n++] = sys;
 	for (i = 0; i < n; i++) {
+		struct stat st;
+
 		rc = load_file(c, cand[i], err, errlen);
-		/* Only absence moves on: a broken file must not be skipped. */
+		/* Only absence moves on: a broken file must not be skipped.
+		 * A folder we may not search (another user's $HOME, under
+		 * sudo or setpriv) hides whether the file exists: absent. */
+		if (rc == -EACCES && stat(cand[i], &st) != 0)
+			continue;
 		if (rc != -ENOENT && rc != -ENOTDIR)
 			goto out;
 	}

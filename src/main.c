@@ -19,7 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cfg.h"
 #include "collect/target.h"
+#include "detect_cli.h"
+#include "model.h"
 #include "report.h"
 #include "ui/ui.h"
 
@@ -34,6 +37,9 @@ struct opts {
 	const char *sample_bytes;
 	unsigned top;			/* call sites per report */
 	enum sites_key sort;
+	const char *config;		/* --config FILE */
+	int fail_on;			/* -1 from the config; else cfg_fail_on */
+	bool delay_set;			/* -d given: overrides tick.interval_ms */
 	bool ascii;			/* TUI: ASCII graphs */
 	bool no_color;			/* TUI: monochrome */
 };
@@ -42,6 +48,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: alloctop [OPTIONS] -- COMMAND [ARGS...]\n"
 	      "       alloctop [OPTIONS] -p PID\n"
+	      "       alloctop detect [--changepoints|--anomalies|--trend|--classify|--period] [FILE|-]\n"
 	      "Shows, live, how a process uses its heap: allocation calls and\n"
 	      "rates, live bytes, sizes, threads.  The process runs under\n"
 	      "liballoctop.so (alloctop -- COMMAND preloads it for you).\n"
@@ -61,6 +68,10 @@ static void usage(FILE *f)
 	      "                         alloc_bytes, alloc_objects, rate, growth\n"
 	      "      --ascii            ASCII graphs (automatic outside UTF-8)\n"
 	      "      --no-color         no colours (also when NO_COLOR is set)\n"
+	      "      --config FILE      settings and alert thresholds (alloctop.yaml(5))\n"
+	      "      --check-config [FILE]  check a settings file and exit\n"
+	      "      --fail-on LEVEL    batch: exit 3 if a warning or critical alert\n"
+	      "                         was raised (none, warning, critical)\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          version\n"
 	      "\n"
@@ -86,7 +97,7 @@ static int bad_usage(const char *fmt, const char *arg)
 static int parse(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_JSON = 256, OPT_SAMPLE, OPT_EXACT, OPT_TOP, OPT_SORT,
-	       OPT_ASCII, OPT_NO_COLOR };
+	       OPT_ASCII, OPT_NO_COLOR, OPT_CONFIG, OPT_FAIL_ON };
 	static const struct option longs[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "batch", no_argument, NULL, 'b' },
@@ -96,6 +107,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "sample-bytes", required_argument, NULL, OPT_SAMPLE },
 		{ "exact", no_argument, NULL, OPT_EXACT },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
@@ -108,6 +121,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	o->delay_s = 1.0;
+	o->fail_on = -1;
 	o->top = 10;
 	o->sort = SITES_LIVE_BYTES;
 	opterr = 0;
@@ -132,6 +146,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->json = o->batch = true;
 			break;
 		case 'd':
+			o->delay_set = true;
 			o->delay_s = strtod(optarg, &end);
 			if (*end || !(o->delay_s >= 0.05 && o->delay_s <= 3600))
 				return bad_usage("-d: not a tick length between "
@@ -155,6 +170,20 @@ static int parse(int argc, char **argv, struct opts *o)
 				return bad_usage("--sample-bytes: not a byte "
 						 "count: '%s'", optarg);
 			o->sample_bytes = optarg;
+			break;
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
+		case OPT_FAIL_ON:
+			if (strcmp(optarg, "none") == 0)
+				o->fail_on = CFG_FAIL_NONE;
+			else if (strcmp(optarg, "warning") == 0)
+				o->fail_on = CFG_FAIL_WARNING;
+			else if (strcmp(optarg, "critical") == 0)
+				o->fail_on = CFG_FAIL_CRITICAL;
+			else
+				return bad_usage("--fail-on: not none, warning or "
+						 "critical: '%s'", optarg);
 			break;
 		case OPT_EXACT:
 			o->sample_bytes = "1";
@@ -219,9 +248,10 @@ static void on_signal(int sig)
 	target_interrupt();
 }
 
-static void report(FILE *f, const struct opts *o, const struct target_view *v,
+static void report(FILE *f, const struct opts *o, const struct model *m,
 		   unsigned tick)
 {
+	const struct target_view *v = &m->view;
 	struct report_tick t = {
 		.tick = tick,
 		.pid = v->pid,
@@ -234,6 +264,7 @@ static void report(FILE *f, const struct opts *o, const struct target_view *v,
 		.exit_status = v->exit_status,
 		.event = v->event,
 		.sites = v->sites,
+		.model = m,
 		.top = o->top,
 		.sort = o->sort,
 	};
@@ -245,7 +276,10 @@ static void report(FILE *f, const struct opts *o, const struct target_view *v,
 	fflush(f);
 }
 
-static int run_batch(const struct opts *o, struct target *t, FILE *out)
+/* The batch loop: one report per tick until the target ends or -n ticks
+ * have passed.  Returns the exit status. */
+static int batch_loop(const struct opts *o, struct target *t, struct model *m,
+		      FILE *out)
 {
 	const struct target_view *v = target_view(t);
 	char why[512];
@@ -268,8 +302,9 @@ static int run_batch(const struct opts *o, struct target *t, FILE *out)
 			fprintf(stderr, "alloctop: %s\n", why);
 			return 1;
 		}
+		model_push(m, v);
 		if (v->gone || periodic)
-			report(out, o, v, ++tick);
+			report(out, o, m, ++tick);
 		if (v->gone)
 			return v->launched ? v->exit_status : 0;
 		if (target_interrupted() && !v->launched)
@@ -281,6 +316,34 @@ static int run_batch(const struct opts *o, struct target *t, FILE *out)
 	}
 }
 
+/* --fail-on: status 3 when an alert of that severity or worse was raised
+ * and the run itself succeeded (a failing command's status wins). */
+#define EXIT_ALERTS 3
+
+static int run_batch(const struct opts *o, struct target *t, FILE *out,
+		     int fail_on)
+{
+	struct model m = { 0 };
+	int rc;
+
+	if (model_init(&m, o->delay_s) != 0) {
+		fputs("alloctop: out of memory\n", stderr);
+		return 1;
+	}
+	rc = batch_loop(o, t, &m, out);
+	if (rc == 0 && ((fail_on == CFG_FAIL_WARNING &&
+			 m.worst_severity >= MODEL_WARNING) ||
+			(fail_on == CFG_FAIL_CRITICAL &&
+			 m.worst_severity >= MODEL_CRITICAL))) {
+		fprintf(stderr, "alloctop: %s alerts were raised (--fail-on "
+			"%s)\n", m.worst_severity >= MODEL_CRITICAL ?
+			"critical" : "warning", cfg_fail_on_name(fail_on));
+		rc = EXIT_ALERTS;
+	}
+	model_free(&m);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -290,11 +353,35 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	char why[512];
 	char log_path[4096];
+	char sample[32];
+	static struct cfg cfg;	/* outlives every model */
 	int rc;
+
+	/* Subcommands and one-shot modes first: they take over argv. */
+	if (argc > 1 && strcmp(argv[1], "detect") == 0)
+		return det_cli_main(argc - 1, argv + 1);
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--check-config") == 0)
+			return cfg_check_main(argc - i, argv + i);
 
 	rc = parse(argc, argv, &o);
 	if (rc != 0)
 		return rc;
+	if (cfg_load(&cfg, o.config, why, sizeof why) != 0) {
+		fprintf(stderr, "alloctop: %s\n", why);
+		return 2;
+	}
+	model_set_config(&cfg);
+	if (!o.delay_set)
+		o.delay_s = cfg.tick.interval_ms / 1000.0;
+	if (o.sample_bytes == NULL && o.argv != NULL &&
+	    getenv("ALLOCTOP_SAMPLE_BYTES") == NULL) {
+		snprintf(sample, sizeof sample, "%llu",
+			 (unsigned long long)cfg.tick.sample_bytes);
+		o.sample_bytes = sample;
+	}
+	if (o.fail_on < 0)
+		o.fail_on = (int)cfg.alerts.fail_on;
 	if (o.output != NULL) {
 		out = fopen(o.output, "w");
 		if (out == NULL) {
@@ -341,7 +428,7 @@ int main(int argc, char **argv)
 	if (why[0] != '\0')
 		fprintf(stderr, "alloctop: %s\n", why);
 	if (o.batch) {
-		rc = run_batch(&o, t, out);
+		rc = run_batch(&o, t, out, o.fail_on);
 	} else {
 		struct ui_opts uo = { o.delay_s, o.ascii, o.no_color,
 				      to.log_path, why };

@@ -1,9 +1,39 @@
 /* src/model.c - the history rings behind every view. */
 #include "config.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "cfg.h"
+#include "detect/alert.h"
 #include "model.h"
+#include "report.h"
+
+/* Ticks between re-reading the memory limits a forecast runs into. */
+#define LIMITS_EVERY 10u
+
+struct model_pipe {
+	struct det_engine *det;
+	struct alert_engine *alerts;
+	const struct alert_rule *rules;
+	size_t n_rules;
+	struct alert_rule rule_buf[CFG_METRIC_COUNT + 2];
+	struct seg_counters prev;	/* last tick's totals, for deltas */
+	bool have_prev;
+	FILE *log;			/* alerts.log, or NULL */
+	uint64_t min_ticks;		/* ticks before a pattern is shown */
+};
+
+static const struct cfg *model_cfg;
+
+void model_set_config(const struct cfg *c)
+{
+	model_cfg = c;
+}
 
 double model_series_at(const struct model_series *s, uint32_t i)
 {
@@ -60,10 +90,111 @@ const char *model_metric_name(enum model_metric m)
 	return (unsigned)m < MODEL_METRIC_COUNT ? names[m] : "?";
 }
 
-void model_init(struct model *m, double tick_s)
+/* The detector settings alloctop.yaml can change. */
+static struct det_params det_params_from(const struct cfg *c)
 {
+	struct det_params p = det_params_default();
+
+	if (c == NULL)
+		return p;
+	p.change.h = c->detect.change_point;
+	p.anomaly.z_threshold = c->detect.anomaly_z;
+	p.trend.min_conf = c->detect.trend_confidence;
+	p.min_ticks = c->detect.min_ticks;
+	p.trend.window_ticks = c->detect.leak_window_ticks;
+	p.period.min_strength = c->detect.periodicity;
+	return p;
+}
+
+static void add_rule(struct model_pipe *p, const char *name,
+		     enum alert_metric metric, double warning, double critical,
+		     unsigned raise, unsigned clear)
+{
+	struct alert_rule *r = &p->rule_buf[p->n_rules++];
+
+	snprintf(r->name, sizeof r->name, "%s", name);
+	r->metric = metric;
+	/* 0 in alloctop.yaml means "off". */
+	r->warning = warning > 0 ? warning : NAN;
+	r->critical = critical > 0 ? critical : NAN;
+	r->raise_after_ticks = raise;
+	r->clear_after_ticks = clear;
+}
+
+/* Thresholds from alloctop.yaml, plus the detector's own findings: a leak
+ * (growth confidence of the live heap under the leak verdict) and time to
+ * exhaustion.  Per-site growth is judged on the hotspot table. */
+static void build_rules(struct model_pipe *p, const struct cfg *c)
+{
+	static const struct {
+		enum cfg_metric from;
+		enum alert_metric to;
+		double scale;		/* config unit -> alert unit */
+	} map[] = {
+		{ CFG_M_ALLOC_RATE, ALERT_M_ALLOCS_PER_S, 1 },
+		{ CFG_M_ALLOC_BYTES_RATE, ALERT_M_ALLOC_BYTES_PER_S, 1 },
+		{ CFG_M_LIVE_BYTES, ALERT_M_LIVE_BYTES, 1 },
+		{ CFG_M_LIVE_GROWTH, ALERT_M_LIVE_GROWTH_BYTES_PER_S, 1 / 60.0 },
+		{ CFG_M_SLACK, ALERT_M_SLACK_RATIO, 1 },
+		{ CFG_M_THREADS, ALERT_M_THREADS, 1 },
+		{ CFG_M_FDS, ALERT_M_FDS, 1 },
+	};
+	struct cfg dflt;
+
+	if (c == NULL) {
+		cfg_defaults(&dflt);
+		c = &dflt;
+	}
+	p->n_rules = 0;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		const struct cfg_threshold *t = &c->thresholds[map[i].from];
+
+		add_rule(p, cfg_metric_name(map[i].from), map[i].to,
+			 t->warning * map[i].scale, t->critical * map[i].scale,
+			 t->raise_after_ticks, t->clear_after_ticks);
+	}
+	add_rule(p, "leak", ALERT_M_LEAK_CONF, c->detect.trend_confidence,
+		 0, 3, 10);
+	p->rules = p->rule_buf;
+}
+
+int model_init(struct model *m, double tick_s)
+{
+	struct model_pipe *p = calloc(1, sizeof *p);
+	struct det_params dp = det_params_from(model_cfg);
+
 	memset(m, 0, sizeof *m);
 	m->tick_s = tick_s;
+	m->worst_severity = -1;
+	m->exhaustion_limit_bytes = INFINITY;
+	if (p == NULL)
+		return -ENOMEM;
+	build_rules(p, model_cfg);
+	p->min_ticks = dp.min_ticks;
+	p->det = det_engine_new(&dp);
+	p->alerts = alert_engine_new(p->rules, p->n_rules, MODEL_ALERTS);
+	if (p->det == NULL || p->alerts == NULL) {
+		det_engine_free(p->det);
+		alert_engine_free(p->alerts);
+		free(p);
+		return -ENOMEM;
+	}
+	if (model_cfg != NULL && model_cfg->alerts.log[0] != '\0')
+		p->log = fopen(model_cfg->alerts.log, "ae");
+	m->pipe = p;
+	return 0;
+}
+
+void model_free(struct model *m)
+{
+	if (m->pipe == NULL)
+		return;
+	det_engine_free(m->pipe->det);
+	alert_engine_free(m->pipe->alerts);
+	if (m->pipe->log != NULL)
+		fclose(m->pipe->log);
+	free(m->pipe);
+	m->pipe = NULL;
 }
 
 void model_reset(struct model *m)
@@ -71,12 +202,15 @@ void model_reset(struct model *m)
 	struct target_view v = m->view;
 	double tick_s = m->tick_s;
 
-	model_init(m, tick_s);
+	model_free(m);
+	(void)model_init(m, tick_s);
 	m->view = v;
 }
 
 /* EWMA weight: a time constant of about ten ticks. */
 #define MODEL_EWMA_ALPHA 0.1
+
+static void detect(struct model *m, const struct target_view *v);
 
 void model_push(struct model *m, const struct target_view *v)
 {
@@ -106,4 +240,250 @@ void model_push(struct model *m, const struct target_view *v)
 			val[i] : m->average[i] + MODEL_EWMA_ALPHA *
 						   (val[i] - m->average[i]);
 	}
+	detect(m, v);
+}
+
+/* ---- detectors and alerts ----------------------------------------------- */
+
+static double frac(double part, double whole)
+{
+	return whole > 0 ? part / whole : NAN;
+}
+
+/* One tick of features for the detectors, from this tick's deltas. */
+static void make_tick(struct model *m, const struct target_view *v,
+		      struct det_tick *tk)
+{
+	struct model_pipe *p = m->pipe;
+	const struct seg_counters *c = &v->snap.total;
+	const struct seg_counters *o = &p->prev;
+	double allocs = 0, small = 0, large = 0, large_bytes = 0, bytes = 0;
+	double calls = 0, reallocs = 0;
+
+	det_tick_init(tk);
+	tk->t_s = v->elapsed_s;
+	if (v->proc_ok) {
+		tk->rss_bytes = (double)v->proc.rss_bytes;
+		tk->threads = v->proc.threads;
+		tk->fds = v->proc.fds >= 0 ? v->proc.fds : NAN;
+	}
+	if (!v->has_segment)
+		return;
+	tk->live_bytes = (double)snap_live_bytes(&v->snap);
+	tk->live_blocks = (double)snap_live_blocks(&v->snap);
+	if (!v->have_rates || !p->have_prev)
+		return;
+	tk->allocs_per_s = v->rates.allocs_per_s;
+	tk->frees_per_s = v->rates.frees_per_s;
+	tk->alloc_bytes_per_s = v->rates.usable_bytes_per_s;
+	for (unsigned b = 0; b < SEG_HIST_BUCKETS; b++) {
+		double n = (double)(c->hist[b] - o->hist[b]);
+		double lo = (double)seg_hist_lower(b);
+
+		allocs += n;
+		bytes += n * lo;
+		if (lo + 1 <= 64)
+			small += n;
+		if (lo >= 1024.0 * 1024.0) {
+			large += n;
+			large_bytes += n * lo;
+		}
+	}
+	for (int f = 0; f < SEG_FN_COUNT; f++)
+		calls += (double)(c->fn[f].calls - o->fn[f].calls);
+	reallocs = (double)(c->fn[SEG_FN_REALLOC].calls -
+			    o->fn[SEG_FN_REALLOC].calls +
+			    c->fn[SEG_FN_REALLOCARRAY].calls -
+			    o->fn[SEG_FN_REALLOCARRAY].calls);
+	tk->slack_ratio = snap_slack_ratio(&v->snap);
+	tk->small_frac = frac(small, allocs);
+	tk->large_frac = frac(large_bytes, bytes);
+	tk->large_allocs = large;
+	tk->realloc_frac = frac(reallocs, calls);
+	tk->avg_size = frac((double)(c->alloc_bytes - o->alloc_bytes),
+			    (double)(c->alloc_blocks - o->alloc_blocks));
+	if (v->sites != NULL) {
+		uint32_t top;
+		const struct site_row *r;
+
+		if (sites_sorted(v->sites, SITES_RATE, &top, 1) == 1 &&
+		    (r = sites_row(v->sites, top)) != NULL &&
+		    v->rates.allocs_per_s > 0) {
+			double lo = (double)r->raw.min_size;
+			double hi = (double)r->raw.max_size;
+			double life = 0, shortl = 0;
+
+			tk->top_site_share = fmin(1, r->alloc_objects_per_s /
+							  v->rates.allocs_per_s);
+			tk->top_site_size_cv = hi + lo > 0 ?
+				(hi - lo) / (hi + lo) : 0;
+			for (unsigned b = 0; b < SEG_LIFE_BUCKETS; b++) {
+				life += (double)r->raw.life[b];
+				if (b <= 5)	/* below 4^5 us: about 1 ms */
+					shortl += (double)r->raw.life[b];
+			}
+			tk->short_lived_frac = frac(shortl, life);
+		}
+	}
+}
+
+static enum model_severity severity_of(enum alert_severity s)
+{
+	return s == ALERT_CRITICAL ? MODEL_CRITICAL :
+	       s == ALERT_WARNING ? MODEL_WARNING : MODEL_INFO;
+}
+
+static void log_alert(FILE *f, const struct model_alert *a)
+{
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	fprintf(f, "%s %s %s\n", when,
+		a->severity == MODEL_CRITICAL ? "critical" :
+		a->severity == MODEL_WARNING ? "warning" : "info", a->text);
+	fflush(f);
+}
+
+static void take_events(struct model *m, unsigned n)
+{
+	struct model_pipe *p = m->pipe;
+	size_t count = alert_log_count(p->alerts);
+
+	m->new_alerts = 0;
+	for (size_t i = count > n ? count - n : 0; i < count; i++) {
+		const struct alert_event *e = alert_log_at(p->alerts, i);
+		struct model_alert *a = &m->alerts[m->n_alerts % MODEL_ALERTS];
+		char val[64] = "";
+
+		if (e == NULL)
+			continue;
+		if (e->rule >= 0 && isfinite(e->value)) {
+			enum alert_metric metric = p->rules[e->rule].metric;
+
+			char b[24];
+
+			switch (metric) {
+			case ALERT_M_LIVE_BYTES:
+				report_bytes(val, sizeof val, e->value);
+				break;
+			case ALERT_M_ALLOC_BYTES_PER_S:
+				report_bytes(b, sizeof b, e->value);
+				snprintf(val, sizeof val, "%s/s", b);
+				break;
+			case ALERT_M_LIVE_GROWTH_BYTES_PER_S:
+				report_bytes(b, sizeof b, e->value * 60);
+				snprintf(val, sizeof val, "+%s/min", b);
+				break;
+			case ALERT_M_LEAK_CONF:
+				snprintf(val, sizeof val, "live heap grows "
+					 "without bound (confidence %.4f)",
+					 e->value);
+				break;
+			default:
+				snprintf(val, sizeof val, "%.3g", e->value);
+				break;
+			}
+		}
+		a->severity = severity_of(e->severity);
+		a->t_s = e->t_s;
+		a->active = e->what == ALERT_RAISED || e->what == ALERT_CHANGED;
+		switch (e->what) {
+		case ALERT_RAISED:
+			snprintf(a->text, sizeof a->text, "%s: %s", e->text,
+				 val);
+			break;
+		case ALERT_CHANGED:
+			snprintf(a->text, sizeof a->text, "%s: now %s", e->text,
+				 val);
+			break;
+		case ALERT_CLEARED:
+			snprintf(a->text, sizeof a->text, "%s: cleared",
+				 e->text);
+			a->severity = MODEL_INFO;
+			break;
+		default:
+			snprintf(a->text, sizeof a->text, "%s", e->text);
+			break;
+		}
+		if (a->active && (int)a->severity > m->worst_severity)
+			m->worst_severity = (int)a->severity;
+		if (p->log != NULL)
+			log_alert(p->log, a);
+		m->n_alerts++;
+		m->new_alerts++;
+	}
+}
+
+/* Maps detector metrics onto the model's, for change-point marks. */
+static int model_metric_of(enum det_metric d)
+{
+	switch (d) {
+	case DET_M_ALLOCS_PER_S: return MODEL_ALLOCS_PER_S;
+	case DET_M_ALLOC_BYTES_PER_S: return MODEL_ALLOC_BYTES_PER_S;
+	case DET_M_LIVE_BYTES: return MODEL_LIVE_BYTES;
+	case DET_M_RSS_BYTES: return MODEL_RSS_BYTES;
+	case DET_M_THREADS: return MODEL_THREADS;
+	case DET_M_FDS: return MODEL_FDS;
+	default: return -1;
+	}
+}
+
+static void detect(struct model *m, const struct target_view *v)
+{
+	struct model_pipe *p = m->pipe;
+	struct det_tick tk;
+	unsigned n;
+
+	if (p == NULL)
+		return;
+	make_tick(m, v, &tk);
+	if (v->has_segment) {
+		p->prev = v->snap.total;
+		p->have_prev = true;
+	}
+	if (m->ticks % LIMITS_EVERY == 1 && v->proc_ok) {
+		struct proc_limits l;
+		double lim;
+
+		proc_limits(v->pid, &l);
+		lim = (double)l.cgroup_bytes;
+		if ((double)l.as_bytes < lim)
+			lim = (double)l.as_bytes;
+		if ((double)l.mem_available_bytes + (double)v->proc.rss_bytes <
+		    lim)
+			lim = (double)l.mem_available_bytes +
+			      (double)v->proc.rss_bytes;
+		if (lim >= 1.8e19)
+			lim = INFINITY;	/* no limit at all */
+		m->exhaustion_limit_bytes = lim;
+		det_engine_set_limit(p->det, lim);
+	}
+	det_engine_push(p->det, &tk);
+	det_engine_state(p->det, &m->det);
+	/* No verdict before the classifier has seen min_ticks of history. */
+	if (m->det.ticks >= p->min_ticks && m->det.class_conf > 0) {
+		m->pattern = det_class_name(m->det.cls);
+		m->pattern_confidence = m->det.class_conf;
+		m->pattern_reason = m->det.class_reason;
+	}
+	for (int d = 0; d < DET_METRIC_COUNT; d++) {
+		int mm = model_metric_of((enum det_metric)d);
+		const struct det_metric_state *ms = &m->det.m[d];
+
+		if (mm < 0 || !ms->change_new || ms->change_tick < 0)
+			continue;
+		if (m->n_changepoints[mm] == 8) {
+			memmove(m->changepoints[mm], m->changepoints[mm] + 1,
+				7 * sizeof m->changepoints[mm][0]);
+			m->n_changepoints[mm]--;
+		}
+		/* Tick numbers of the model count from 1. */
+		m->changepoints[mm][m->n_changepoints[mm]++] =
+			(uint64_t)ms->change_tick + 1;
+	}
+	n = alert_engine_eval(p->alerts, &tk, &m->det);
+	take_events(m, n);
 }

@@ -9,6 +9,10 @@
 #include <stdint.h>
 
 #include "collect/target.h"
+#include "detect/engine.h"
+
+struct cfg;
+struct model_pipe;
 
 /* One hour at the default 1 s tick; memory is fixed whatever the run. */
 #define MODEL_HISTORY 3600u
@@ -70,9 +74,22 @@ struct model {
 	/* Alerts, newest last, a ring of MODEL_ALERTS. */
 	struct model_alert alerts[MODEL_ALERTS];
 	uint32_t n_alerts;		/* total raised; ring index = n % size */
+	uint32_t new_alerts;		/* of them, added by the last push */
+	int worst_severity;		/* highest raised so far; -1: none */
+	/* Everything the detectors know after the last push. */
+	struct det_state det;
+	double exhaustion_limit_bytes;	/* the limit forecast against */
+	struct model_pipe *pipe;	/* detector and alert engines */
 };
 
-void model_init(struct model *m, double tick_s);
+/* The settings every model_init() after this uses (alloctop.yaml); NULL
+ * or never called: built-in defaults.  c must outlive the models. */
+void model_set_config(const struct cfg *c);
+
+/* Sets up an empty model with its detector and alert engines.  m must be
+ * zeroed or freed before; 0 or -ENOMEM. */
+int model_init(struct model *m, double tick_s);
+void model_free(struct model *m);
 
 /* Appends the target's latest tick to the history. */
 void model_push(struct model *m, const struct target_view *v);

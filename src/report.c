@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model.h"
 #include "report.h"
 
 void report_bytes(char *out, size_t len, double bytes)
@@ -133,6 +134,57 @@ static void text_sites(FILE *f, const struct report_tick *t)
 	}
 }
 
+static const char *severity_word(enum model_severity s)
+{
+	return s == MODEL_CRITICAL ? "CRITICAL" :
+	       s == MODEL_WARNING ? "WARNING" : "info";
+}
+
+/* The newest alerts of the model, oldest first: those the last push
+ * added. */
+static void for_new_alerts(const struct model *m,
+			   void (*fn)(void *, const struct model_alert *),
+			   void *arg)
+{
+	uint32_t n = m->new_alerts < MODEL_ALERTS ? m->new_alerts :
+						    MODEL_ALERTS;
+
+	for (uint32_t i = m->n_alerts - n; i < m->n_alerts; i++)
+		fn(arg, &m->alerts[i % MODEL_ALERTS]);
+}
+
+static void text_alert(void *arg, const struct model_alert *a)
+{
+	fprintf(arg, "Alert: %s at %.1fs: %s\n", severity_word(a->severity),
+		a->t_s, a->text);
+}
+
+static void text_findings(FILE *f, const struct report_tick *t)
+{
+	const struct model *m = t->model;
+	const struct det_metric_state *live;
+	char a[32];
+
+	if (m == NULL)
+		return;
+	live = &m->det.m[DET_M_LIVE_BYTES];
+	if (m->pattern != NULL)
+		fprintf(f, "Pattern: %s (%.0f%%): %s\n", m->pattern,
+			100 * m->pattern_confidence,
+			m->pattern_reason ? m->pattern_reason : "");
+	if (live->has_trend && live->growth_conf >= 0.95 &&
+	    live->slope_per_s > 0) {
+		report_bytes(a, sizeof a, live->slope_per_s * 60);
+		fprintf(f, "Trend: live heap %s%s/min (confidence %.3f)%s",
+			live->slope_per_s > 0 ? "+" : "", a, live->growth_conf,
+			live->leak ? "  LEAK" : "");
+		if (isfinite(m->det.exhaustion_s))
+			fprintf(f, "  exhausted in %.0fs", m->det.exhaustion_s);
+		fputc('\n', f);
+	}
+	for_new_alerts(m, text_alert, f);
+}
+
 void report_text(FILE *f, const struct report_tick *t)
 {
 	const struct snapshot *s = t->snap;
@@ -217,6 +269,7 @@ void report_text(FILE *f, const struct report_tick *t)
 	}
 	fputc('\n', f);
 	text_histogram(f, &s->total);
+	text_findings(f, t);
 	text_sites(f, t);
 	if (t->final && t->exit_status >= 0)
 		fprintf(f, "Exit: status %d\n", t->exit_status);
@@ -329,6 +382,59 @@ static void json_sites(FILE *f, const struct report_tick *t)
 	fputc(']', f);
 }
 
+struct json_list {
+	FILE *f;
+	bool first;
+};
+
+static void json_alert(void *arg, const struct model_alert *a)
+{
+	struct json_list *l = arg;
+
+	fprintf(l->f, "%s{\"severity\":\"%s\",\"t_s\":", l->first ? "" : ",",
+		a->severity == MODEL_CRITICAL ? "critical" :
+		a->severity == MODEL_WARNING ? "warning" : "info");
+	json_num(l->f, a->t_s);
+	fprintf(l->f, ",\"active\":%s,\"text\":", a->active ? "true" : "false");
+	json_string(l->f, a->text);
+	fputc('}', l->f);
+	l->first = false;
+}
+
+static void json_findings(FILE *f, const struct report_tick *t)
+{
+	const struct model *m = t->model;
+	const struct det_metric_state *live;
+	struct json_list l = { f, true };
+
+	if (m == NULL)
+		return;
+	live = &m->det.m[DET_M_LIVE_BYTES];
+	fputs(",\"pattern\":", f);
+	if (m->pattern == NULL) {
+		fputs("null", f);
+	} else {
+		fputs("{\"class\":", f);
+		json_string(f, m->pattern);
+		fputs(",\"confidence\":", f);
+		json_num(f, m->pattern_confidence);
+		fputs(",\"reason\":", f);
+		json_string(f, m->pattern_reason ? m->pattern_reason : "");
+		fputc('}', f);
+	}
+	fputs(",\"trend\":{\"live_bytes_per_s\":", f);
+	json_num(f, live->has_trend ? live->slope_per_s : NAN);
+	fputs(",\"growth_confidence\":", f);
+	json_num(f, live->has_trend ? live->growth_conf : NAN);
+	fprintf(f, ",\"leak\":%s,\"exhaustion_s\":",
+		live->leak ? "true" : "false");
+	json_num(f, m->det.exhaustion_s);
+	fprintf(f, ",\"period_ticks\":%u}", live->period_ticks);
+	fputs(",\"alerts\":[", f);
+	for_new_alerts(m, json_alert, &l);
+	fputc(']', f);
+}
+
 void report_json(FILE *f, const struct report_tick *t)
 {
 	const struct snapshot *s = t->snap;
@@ -418,6 +524,7 @@ void report_json(FILE *f, const struct report_tick *t)
 		first = false;
 	}
 	fputc(']', f);
+	json_findings(f, t);
 	json_sites(f, t);
 	fputs("}\n", f);
 }

@@ -9,6 +9,8 @@
 
 #include "collect/proc.h"
 #include "collect/sites.h"
+
+struct model;
 #include "collect/snapshot.h"
 
 struct report_tick {
@@ -23,6 +25,7 @@ struct report_tick {
 	int exit_status;		/* launch mode, final block; else -1 */
 	const char *event;		/* "exec", ... or NULL */
 	struct sites *sites;		/* call sites, or NULL */
+	const struct model *model;	/* detectors and alerts, or NULL */
 	unsigned top;			/* sites to print; 0 none */
 	enum sites_key sort;
 };

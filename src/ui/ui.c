@@ -679,7 +679,7 @@ int ui_run(struct target *t, const struct ui_opts *o)
 
 	u = calloc(1, sizeof *u);
 	if (u != NULL)
-		u->model = malloc(sizeof *u->model);
+		u->model = calloc(1, sizeof *u->model);
 	if (u == NULL || u->model == NULL) {
 		fprintf(stderr, "alloctop: %s\n", strerror(ENOMEM));
 		goto out_free;
@@ -693,7 +693,10 @@ int ui_run(struct target *t, const struct ui_opts *o)
 			if (*c == '\n')
 				*c = ' ';
 	}
-	model_init(u->model, o->tick_s);
+	if (model_init(u->model, o->tick_s) != 0) {
+		fprintf(stderr, "alloctop: %s\n", strerror(ENOMEM));
+		goto out_free;
+	}
 	for (int s = 0; s < UI_SCREEN_COUNT; s++) {
 		if (screens[s]->create == NULL)
 			continue;
@@ -743,6 +746,8 @@ out_free:
 	if (u != NULL) {
 		for (int s = 0; s < UI_SCREEN_COUNT; s++)
 			panel_free(u->panel[s]);
+		if (u->model != NULL)
+			model_free(u->model);
 		free(u->model);
 	}
 	free(u);
