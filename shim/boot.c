@@ -121,7 +121,7 @@ static void resolve(void)
 
 	if (__atomic_exchange_n(&resolving, 1, __ATOMIC_ACQ_REL) != 0)
 		return;	/* another thread is at it: callers use the arena */
-	t->depth++;
+	tls_enter(t);
 	r.malloc = next_symbol("malloc", (void *)__libc_malloc);
 	r.free = next_symbol("free", (void *)__libc_free);
 	r.calloc = next_symbol("calloc", (void *)__libc_calloc);
@@ -136,7 +136,7 @@ static void resolve(void)
 	r.aligned_alloc = next_symbol("aligned_alloc",
 				      (void *)fallback_aligned_alloc);
 	r.usable = next_symbol("malloc_usable_size", NULL);
-	t->depth--;
+	tls_leave(t);
 	if (r.usable == NULL)	/* not with glibc: count usable bytes as 0 */
 		r.usable = no_usable;
 	/* Field by field, each an aligned pointer store: a racing thread
@@ -332,7 +332,7 @@ __attribute__((constructor(101))) static void boot_start(void)
 	struct tls_state *t = &tls_self;
 	int saved = errno;
 
-	t->depth++;
+	tls_enter(t);
 	resolve();
 	boot_env.debug = getenv("ALLOCTOP_DEBUG") != NULL;
 	boot_env.sample_bytes = env_u64("ALLOCTOP_SAMPLE_BYTES",
@@ -342,7 +342,7 @@ __attribute__((constructor(101))) static void boot_start(void)
 	check_glibc_chunks();
 	for (unsigned i = 0; i < TLS_HIST_SMALL; i++)
 		tls_hist_small[i] = (uint8_t)seg_hist_bucket(i);
-	t->depth--;
+	tls_leave(t);
 	pub_start();
 	errno = saved;
 }

@@ -53,7 +53,8 @@ static inline void *counted(enum seg_fn fn, uint64_t req, void *p)
 {
 	struct tls_state *t = &tls_self;
 
-	if (likely(t->depth == 0 && p != NULL)) {
+	/* countdown > 0: slotted, outside our own code, no sample due. */
+	if (likely(p != NULL)) {
 		t->countdown -= (int64_t)req;
 		if (likely(t->countdown > 0)) {
 			tls_count_alloc(t->ctr, fn, req, usable_of(p));
@@ -137,8 +138,8 @@ SHIM_EXPORT void free(void *p)
 	struct tls_state *t = &tls_self;
 	struct seg_counters *c = t->ctr;
 
-	if (likely(c != NULL && t->depth == 0 && p != NULL &&
-		   !boot_in_arena(p))) {
+	/* ctr != NULL: slotted and outside our own code (tls.h). */
+	if (likely(c != NULL && p != NULL && !boot_in_arena(p))) {
 		tls_add(&c->fn[SEG_FN_FREE].calls, 1);
 		tls_count_free(c, usable_of(p));
 		/* Before the real free: once it runs, another thread may get
@@ -162,8 +163,6 @@ static inline void *counted_realloc(enum seg_fn fn, void *old,
 	struct seg_counters *c = t->ctr;
 	struct pub_call k;
 
-	if (unlikely(t->depth != 0))
-		return p;
 	if (likely(p != NULL)) {
 		t->countdown -= (int64_t)req;
 		if (likely(t->countdown > 0)) {
@@ -259,10 +258,10 @@ SHIM_EXPORT void *dlopen(const char *file, int mode)
 	void *h;
 
 	if (real_dlopen == NULL) {
-		t->depth++;
+		tls_enter(t);
 		real_dlopen = (void *(*)(const char *, int))dlsym(RTLD_NEXT,
 								   "dlopen");
-		t->depth--;
+		tls_leave(t);
 		if (real_dlopen == NULL)
 			return NULL;
 	}
@@ -270,9 +269,9 @@ SHIM_EXPORT void *dlopen(const char *file, int mode)
 	if (h != NULL && t->depth == 0) {
 		int saved = errno;
 
-		t->depth++;
+		tls_enter(t);
 		mod_refresh();
-		t->depth--;
+		tls_leave(t);
 		errno = saved;
 	}
 	return h;

@@ -161,9 +161,9 @@ static void claim(struct tls_state *t)
 	shared_add(&seg->threads_live, 1);
 	if (exit_key_ok) {
 		/* May allocate for high keys: ours, so uncounted. */
-		t->depth++;
+		tls_enter(t);
 		(void)pthread_setspecific(exit_key, (void *)1);
-		t->depth--;
+		tls_leave(t);
 	}
 	lock_slots();
 	for (i = 0; i < SEG_MAX_SLOTS; i++) {
@@ -483,23 +483,23 @@ static void fork_child(void)
 	}
 	memset(&early, 0, sizeof early);
 	sample_reset();
-	t->depth++;
+	tls_enter(t);
 	(void)create_segment(getppid());
 	mod_refresh();
-	t->depth--;
+	tls_leave(t);
 }
 
 void pub_start(void)
 {
 	struct tls_state *t = &tls_self;
 
-	t->depth++;
+	tls_enter(t);
 	exit_key_ok = pthread_key_create(&exit_key, thread_exit) == 0;
 	(void)pthread_atfork(NULL, NULL, fork_child);
 	ptr_init(boot_env.sample_bytes);
 	(void)create_segment(0);
 	mod_refresh();
-	t->depth--;
+	tls_leave(t);
 }
 
 /* Normal exit: mark the segment, and remove it unless a reader holds it

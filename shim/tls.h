@@ -38,10 +38,43 @@ struct tls_state {
 	uint64_t rng;			/* sampler state (xorshift64*) */
 	uint32_t slot;			/* index of our slot when slotted */
 	uint32_t sampling;		/* inside sample_take: take no other */
+	struct seg_counters *saved_ctr;	/* ctr and countdown while depth > 0 */
+	int64_t saved_countdown;
 };
 
 extern __thread struct tls_state tls_self
 	__attribute__((tls_model("initial-exec")));
+
+/* While inside our own code (depth > 0) the fast paths are closed the way
+ * they are closed for a thread without a slot: ctr NULL and the countdown
+ * far below zero.  So malloc and free need no depth test of their own;
+ * the slow path sees depth > 0 and passes the call through uncounted. */
+#define TLS_HELD (INT64_MIN / 4)
+
+static inline void tls_enter(struct tls_state *t)
+{
+	if (t->depth++ != 0)
+		return;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	t->saved_ctr = t->ctr;
+	t->saved_countdown = t->countdown;
+	t->countdown = TLS_HELD;
+	t->ctr = NULL;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+static inline void tls_leave(struct tls_state *t)
+{
+	if (t->depth != 1) {
+		t->depth--;
+		return;
+	}
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	t->ctr = t->saved_ctr;
+	t->countdown = t->saved_countdown;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	t->depth = 0;
+}
 
 /* Adds n to a counter that only this thread writes.  On x86-64 one `add`
  * instruction to memory: a signal handler on this thread cannot land inside
