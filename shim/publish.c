@@ -414,7 +414,6 @@ static int create_segment(pid_t parent)
 		goto out_unlink;
 	}
 	h = map;
-	h->magic = SEG_MAGIC;
 	h->abi_version = SEG_ABI_VERSION;
 	h->header_size = sizeof *h;
 	h->segment_size = l.size;
@@ -450,7 +449,9 @@ static int create_segment(pid_t parent)
 	/* Counts made before now move into the segment. */
 	fold(seg_retired, &early);
 	memset(&early, 0, sizeof early);
-	__atomic_store_n(&h->state, SEG_STATE_RUNNING, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->state, SEG_STATE_RUNNING, __ATOMIC_RELAXED);
+	/* Last: a reader that sees the magic sees a complete header. */
+	__atomic_store_n(&h->magic, SEG_MAGIC, __ATOMIC_RELEASE);
 	return 0;
 
 out_unlink:

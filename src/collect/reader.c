@@ -232,6 +232,12 @@ struct reader *reader_open_path(const char *path, pid_t pid, char *why,
 		say(why, whylen, "%s shrank while being read", path);
 		goto out_unmap;
 	}
+	if (r->hdr.magic == 0) {
+		/* Created, not yet filled in: the shim writes magic last. */
+		err = EAGAIN;
+		say(why, whylen, "%s is still being created", path);
+		goto out_unmap;
+	}
 	err = -reader_check_header(&r->hdr, r->map_len, why, whylen);
 	if (err != 0)
 		goto out_unmap;

@@ -17,7 +17,8 @@ struct reader;
 
 /* Opens pid's segment read-only and validates its header.  NULL with errno
  * set on failure: ENOENT (no segment), EACCES (not ours or not private),
- * EPROTONOSUPPORT (another ABI version), EPROTO (corrupt or truncated);
+ * EPROTONOSUPPORT (another ABI version), EPROTO (corrupt or truncated),
+ * EAGAIN (the target is still creating it: try again shortly);
  * `why` (may be NULL) receives one line saying what was wrong. */
 struct reader *reader_open(pid_t pid, char *why, size_t whylen);
 

@@ -100,7 +100,8 @@ static int attach_launched(struct target *t, char *why, size_t whylen)
 		bool done = reap(t, false);
 
 		err = try_attach(t, why, whylen);
-		if (err != -ENOENT || done || mono_ns() > deadline)
+		if ((err != -ENOENT && err != -EAGAIN) || done ||
+		    mono_ns() > deadline)
 			break;
 		nap(POLL_NS);
 	}
@@ -160,7 +161,12 @@ int target_open(const struct target_opts *o, struct target **out,
 			free(t);
 			return err;
 		}
-		err = try_attach(t, why, whylen);
+		for (int i = 0; i < 200; i++) {	/* a segment being created */
+			err = try_attach(t, why, whylen);
+			if (err != -EAGAIN)
+				break;
+			nap(POLL_NS);
+		}
 		if (err == -ENOENT)
 			snprintf(why, whylen, "pid %d: no alloctop segment "
 				 "found: only /proc figures\nhint: start the "
