@@ -20,3 +20,17 @@ alloctop_sim_CFLAGS = $(AM_CFLAGS) -g -fno-omit-frame-pointer \
 alloctop_sim_LDADD = -lm
 
 EXTRA_DIST += src/sim/README-section.md
+
+# Its tests: about 25 s in all, each workload run for a second or two.
+SIM_TESTS = \
+	tests/sim/cli.sh \
+	tests/sim/workloads.sh \
+	tests/sim/growth.sh \
+	tests/sim/seed.sh \
+	tests/sim/fd-leak.sh \
+	tests/sim/thread-leak.sh \
+	tests/sim/signal.sh \
+	tests/sim/mixed.sh
+TESTS += $(SIM_TESTS)
+EXTRA_DIST += $(SIM_TESTS) tests/sim/common.sh tests/sim/labels.py \
+	tests/sim/proc.py

@@ -9,9 +9,6 @@
 /* Longest single sleep: how late a thread that blocks the stop signals can
  * notice a stop.  50 ms is below what a person notices after Ctrl-C. */
 #define PACE_SLICE_S 0.05
-/* Shorter sleeps are not worth a system call: timer slack (50 us by
- * default) makes them late anyway, and the next deadline catches up. */
-#define PACE_MIN_SLEEP_S 0.0002
 
 static struct timespec pace_t0;
 static atomic_int pace_stop;	/* written by the signal handler */
@@ -38,7 +35,7 @@ void pace_sleep_until(double t_s)
 		struct timespec ts;
 		long nsec;
 
-		if (pace_stopping() || t_s - now < PACE_MIN_SLEEP_S)
+		if (pace_stopping() || now >= t_s)
 			return;
 		if (until > now + PACE_SLICE_S)
 			until = now + PACE_SLICE_S;

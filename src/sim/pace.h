@@ -18,6 +18,8 @@ void pace_init(void);
 double pace_now_s(void);
 
 /* Sleeps until pace_now_s() >= t_s, or until a stop is requested.
+ * Never returns early otherwise (phase ends rely on it); timer slack may
+ * make it some 50 us late, which absolute deadlines absorb.
  * Wakes at least every 50 ms to look at the stop flag, because worker
  * threads block SIGINT/SIGTERM and are never interrupted.  Thread-safe. */
 void pace_sleep_until(double t_s);
