@@ -34,3 +34,5 @@ SIM_TESTS = \
 TESTS += $(SIM_TESTS)
 EXTRA_DIST += $(SIM_TESTS) tests/sim/common.sh tests/sim/labels.py \
 	tests/sim/proc.py
+
+dist_man_MANS += man/alloctop-sim.1

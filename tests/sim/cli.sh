@@ -90,3 +90,17 @@ want = {"rate": 1.5 * 1048576, "chunk": 4096, "step": 0.25,
         "shape": "stepped", "doubling": 10}
 labels.expect(p == want, "params %s, expected %s" % (p, want))
 PYEOF
+
+# --help and the man page agree: every workload and option is documented.
+man="$top_srcdir/man/alloctop-sim.1"
+for w in steady burst growth cyclic fragment large realloc pool-candidate \
+	thread-leak fd-leak cache-leak mixed; do
+	roff=$(printf '%s' "$w" | sed 's/-/\\-/g')
+	grep -qF ".BR $roff" "$man" || grep -qxF ".B $roff" "$man" ||
+		fail "man page: no workload $w"
+	"$SIM" "$w" --help | sed -n 's/^  \(--[a-z-]*\).*/\1/p' |
+	while read -r o; do
+		roff=$(printf '%s' "$o" | sed 's/-/\\-/g')
+		grep -qF -- "$roff" "$man" || fail "man page: no $o ($w)"
+	done
+done

@@ -9,7 +9,9 @@ case "$PY" in no|'') PY=python3 ;; esac
 command -v "$PY" >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 [ -x "$SIM" ] || { echo "FAIL: $SIM not built"; exit 99; }
 PYTHONPATH="$top_srcdir/tests/sim${PYTHONPATH:+:$PYTHONPATH}"
-export SIM PYTHONPATH
+# No __pycache__ in the source tree (read-only under distcheck).
+PYTHONDONTWRITEBYTECODE=1
+export SIM PYTHONPATH PYTHONDONTWRITEBYTECODE
 T=$(mktemp -d "${TMPDIR:-/tmp}/alloctop-sim-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
