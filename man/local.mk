@@ -1,1 +1,3 @@
-# man: targets of this folder (included by the top Makefile.am)
+# man: alloctop(1) and the shim's page; helpers add theirs in their own
+# local.mk.
+dist_man_MANS += man/alloctop.1 man/liballoctop.7

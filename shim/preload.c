@@ -1,1 +1,279 @@
+/* shim/preload.c - the exported entry points, and nothing else.
+ *
+ * Hot path; read STYLE.md section 5 before changing it.  Each function
+ * calls the real allocator, then counts into the calling thread's own slot
+ * with plain adds.  Anything unusual (first call of a thread, no slot,
+ * sample due, failure, nested call from our own code) goes to pub_slow().
+ *
+ * Behaviour is the C library's: return values and errno come from the real
+ * call and nothing here touches errno on success paths (pub_slow saves and
+ * restores it).  realloc of a live block counts as one block released and
+ * one allocated, so live blocks and bytes stay exact whether it moved or not.
+ */
 #include "config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stddef.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "alloctop.h"
+#include "boot.h"
+#include "modules.h"
+#include "ptrmap.h"
+#include "publish.h"
+#include "sample.h"
+#include "tls.h"
+
+__thread struct tls_state tls_self __attribute__((tls_model("initial-exec")));
+
+static inline size_t usable_of(void *p)
+{
+	return boot_usable(p);
+}
+
+/* Everything but the common case, out of line so the fast path needs no
+ * stack frame for it. */
+static SHIM_COLD void *counted_slow(enum seg_fn fn, uint64_t req, void *p)
+{
+	struct tls_state *t = &tls_self;
+	struct pub_call k = { .fn = fn, .req = req, .ptr = p,
+			      .failed = p == NULL };
+
+	if (p != NULL)
+		k.usable = usable_of(p);
+	pub_slow(t, &k);
+	return p;
+}
+
+/* The common tail of every allocating entry point that returns a block. */
+static inline void *counted(enum seg_fn fn, uint64_t req, void *p)
+{
+	struct tls_state *t = &tls_self;
+
+	if (likely(t->depth == 0 && p != NULL)) {
+		t->countdown -= (int64_t)req;
+		if (likely(t->countdown > 0)) {
+			tls_count_alloc(t->ctr, fn, req, usable_of(p));
+			return p;
+		}
+	}
+	if (unlikely(t->depth != 0))
+		return p;
+	return counted_slow(fn, req, p);
+}
+
+SHIM_EXPORT void *malloc(size_t size)
+{
+	return counted(SEG_FN_MALLOC, size, boot_real.malloc(size));
+}
+
+SHIM_EXPORT void *calloc(size_t n, size_t size)
+{
+	size_t total;
+
+	if (__builtin_mul_overflow(n, size, &total))
+		total = SIZE_MAX;	/* the call fails; the request was huge */
+	return counted(SEG_FN_CALLOC, total, boot_real.calloc(n, size));
+}
+
+SHIM_EXPORT void *memalign(size_t align, size_t size)
+{
+	return counted(SEG_FN_MEMALIGN, size, boot_real.memalign(align, size));
+}
+
+SHIM_EXPORT void *aligned_alloc(size_t align, size_t size)
+{
+	return counted(SEG_FN_ALIGNED_ALLOC, size,
+		       boot_real.aligned_alloc(align, size));
+}
+
+SHIM_EXPORT void *valloc(size_t size)
+{
+	return counted(SEG_FN_VALLOC, size, boot_real.valloc(size));
+}
+
+SHIM_EXPORT void *pvalloc(size_t size)
+{
+	return counted(SEG_FN_PVALLOC, size, boot_real.pvalloc(size));
+}
+
+SHIM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
+{
+	void *p = NULL;
+	int rc = boot_real.posix_memalign(&p, align, size);
+
+	if (rc == 0)
+		*out = p;
+	(void)counted(SEG_FN_POSIX_MEMALIGN, size, rc == 0 ? p : NULL);
+	return rc;
+}
+
+/* free of NULL or a bootstrap block, from a thread without a slot, or
+ * from inside our own code. */
+static SHIM_COLD void free_slow(void *p)
+{
+	struct tls_state *t = &tls_self;
+	struct pub_call k = { .fn = SEG_FN_FREE, .old = p };
+
+	if (boot_in_arena(p))
+		return;		/* bootstrap blocks are never freed */
+	if (p != NULL && t->depth == 0) {
+		k.old_usable = usable_of(p);
+		if (ptr_maybe(p))
+			sample_free(p, 0);
+	}
+	boot_real.free(p);
+	if (t->depth == 0 && t->ctr != NULL && p == NULL)
+		tls_add(&t->ctr->fn[SEG_FN_FREE].calls, 1);
+	else
+		pub_slow(t, &k);
+}
+
+SHIM_EXPORT void free(void *p)
+{
+	struct tls_state *t = &tls_self;
+	struct seg_counters *c = t->ctr;
+
+	if (likely(c != NULL && t->depth == 0 && p != NULL &&
+		   !boot_in_arena(p))) {
+		tls_add(&c->fn[SEG_FN_FREE].calls, 1);
+		tls_count_free(c, usable_of(p));
+		/* Before the real free: once it runs, another thread may get
+		 * p back and sample it anew. */
+		if (unlikely(ptr_maybe(p)))
+			sample_free(p, 0);
+		boot_real.free(p);
+		return;
+	}
+	free_slow(p);
+}
+
+/* realloc and reallocarray share this: old is released and a block of req
+ * bytes allocated, unless the call failed (old stays, nothing moves) or
+ * freed old for a zero size (glibc's realloc(p, 0)). */
+static inline void *counted_realloc(enum seg_fn fn, void *old,
+				    size_t old_usable, uint64_t req, void *p,
+				    bool zero_frees)
+{
+	struct tls_state *t = &tls_self;
+	struct seg_counters *c = t->ctr;
+	struct pub_call k;
+
+	if (unlikely(t->depth != 0))
+		return p;
+	if (likely(p != NULL)) {
+		t->countdown -= (int64_t)req;
+		if (likely(t->countdown > 0)) {
+			tls_count_alloc(c, fn, req, usable_of(p));
+			if (old != NULL) {
+				tls_count_free(c, old_usable);
+				if (p != old)
+					tls_add(&c->realloc_moves, 1);
+			}
+			return p;
+		}
+		k = (struct pub_call){ .fn = fn, .req = req, .ptr = p,
+				       .usable = usable_of(p), .old = old,
+				       .old_usable = old_usable };
+	} else if (zero_frees) {
+		k = (struct pub_call){ .fn = fn, .old = old,
+				       .old_usable = old_usable };
+	} else {
+		k = (struct pub_call){ .fn = fn, .req = req, .failed = true };
+	}
+	pub_slow(t, &k);
+	return p;
+}
+
+/* A block of the bootstrap arena handed to realloc: copy it out. */
+static void *realloc_from_arena(void *old, size_t size)
+{
+	size_t have = boot_arena_usable(old);
+	void *p = malloc(size);
+
+	if (p != NULL)
+		__builtin_memcpy(p, old, have < size ? have : size);
+	return p;
+}
+
+SHIM_EXPORT void *realloc(void *old, size_t size)
+{
+	size_t old_usable = 0;
+
+	if (unlikely(boot_in_arena(old)))
+		return realloc_from_arena(old, size);
+	if (old != NULL) {
+		old_usable = usable_of(old);
+		if (unlikely(ptr_maybe(old)) && tls_self.depth == 0)
+			sample_free(old, size);
+	}
+	return counted_realloc(SEG_FN_REALLOC, old, old_usable, size,
+			       boot_real.realloc(old, size),
+			       old != NULL && size == 0);
+}
+
+/* Not forwarded to the C library's reallocarray: glibc's calls realloc
+ * through the PLT, which would count the call twice. */
+SHIM_EXPORT void *reallocarray(void *old, size_t n, size_t size)
+{
+	size_t total;
+	size_t old_usable = 0;
+
+	if (__builtin_mul_overflow(n, size, &total)) {
+		errno = ENOMEM;
+		return counted_realloc(SEG_FN_REALLOCARRAY, old, 0, 0, NULL,
+				       false);
+	}
+	if (unlikely(boot_in_arena(old)))
+		return realloc_from_arena(old, total);
+	if (old != NULL) {
+		old_usable = usable_of(old);
+		if (unlikely(ptr_maybe(old)) && tls_self.depth == 0)
+			sample_free(old, total);
+	}
+	return counted_realloc(SEG_FN_REALLOCARRAY, old, old_usable, total,
+			       boot_real.realloc(old, total),
+			       old != NULL && total == 0);
+}
+
+SHIM_EXPORT size_t malloc_usable_size(void *p)
+{
+	if (unlikely(boot_in_arena(p)))
+		return boot_arena_usable(p);
+	return p ? boot_real.usable(p) : 0;
+}
+
+SHIM_EXPORT void alloctop_ops_v1(uint64_t n)
+{
+	pub_ops(&tls_self, n);
+}
+
+/* dlopen: the new object's code may allocate; publish it for symbols. */
+SHIM_EXPORT void *dlopen(const char *file, int mode)
+{
+	static void *(*real_dlopen)(const char *, int);
+	struct tls_state *t = &tls_self;
+	void *h;
+
+	if (real_dlopen == NULL) {
+		t->depth++;
+		real_dlopen = (void *(*)(const char *, int))dlsym(RTLD_NEXT,
+								   "dlopen");
+		t->depth--;
+		if (real_dlopen == NULL)
+			return NULL;
+	}
+	h = real_dlopen(file, mode);
+	if (h != NULL && t->depth == 0) {
+		int saved = errno;
+
+		t->depth++;
+		mod_refresh();
+		t->depth--;
+		errno = saved;
+	}
+	return h;
+}

@@ -25,7 +25,8 @@
 #define SEG_MAGIC 0x31504f54434f4c41ULL	/* "ALOCTOP1" read little-endian */
 #define SEG_ABI_VERSION 1u
 #define SEG_ALIGN 64u			/* one cache line */
-#define SEG_NAME_FMT "/alloctop.%d"	/* shm_open name; /dev/shm/alloctop.PID */
+#define SEG_NAME_PREFIX "/alloctop."	/* shm_open name: /dev/shm/alloctop.PID */
+#define SEG_NAME_MAX 32u
 
 /* Thread slots: 256 covers the thread pools we meet in practice; threads
  * beyond it are still counted exactly, through the shared overflow block
@@ -63,7 +64,7 @@ enum seg_fn {
 #define SEG_HIST_SUB_LOG2 2u
 #define SEG_HIST_SUB (1u << SEG_HIST_SUB_LOG2)
 #define SEG_HIST_MAX_LOG2 40u
-#define SEG_HIST_BUCKETS (8u + (SEG_HIST_MAX_LOG2 - 3u) * SEG_HIST_SUB)
+#define SEG_HIST_BUCKETS (8u + (SEG_HIST_MAX_LOG2 - 3u) * SEG_HIST_SUB + 1u)
 
 static inline unsigned seg_hist_bucket(uint64_t size)
 {
@@ -91,6 +92,14 @@ static inline uint64_t seg_hist_lower(unsigned b)
 	return (1ull << e) + (sub << (e - SEG_HIST_SUB_LOG2));
 }
 
+/* One entry point's counters. */
+struct seg_fn_counters {
+	uint64_t calls;			/* calls, failed ones included */
+	uint64_t bytes;			/* bytes requested (the size argument) */
+	uint64_t failed;		/* calls that returned NULL or an error */
+	uint64_t pad;
+};
+
 /* Per-thread counters.  In a slot, written only by the owning thread with
  * single-instruction adds (a signal handler on the same thread cannot tear
  * them); in the retired block, with atomic adds.  All are monotonic. */
@@ -100,14 +109,10 @@ struct seg_counters {
 	uint64_t free_blocks;		/* blocks released (free, realloc moves) */
 	uint64_t alloc_bytes;		/* usable bytes of allocated blocks */
 	uint64_t free_bytes;		/* usable bytes of released blocks */
-	uint64_t req_bytes;		/* bytes the program asked for, all entry points */
-	uint64_t ops;			/* alloctop_ops() calls' sum */
-	uint64_t pad0[2];
-	uint64_t calls[SEG_FN_COUNT];	/* calls per entry point, failed ones too */
-	uint64_t fn_bytes[SEG_FN_COUNT];	/* bytes requested per entry point */
-	uint64_t failed[SEG_FN_COUNT];	/* calls that returned NULL/an error */
+	uint64_t ops;			/* sum of alloctop_ops() arguments */
 	uint64_t realloc_moves;		/* reallocs that returned a new address */
-	uint64_t pad1[1];
+	uint64_t pad[2];
+	struct seg_fn_counters fn[SEG_FN_COUNT];
 	uint64_t hist[SEG_HIST_BUCKETS];	/* requested sizes of allocations */
 } __attribute__((aligned(SEG_ALIGN)));
 
@@ -128,30 +133,51 @@ enum seg_state {
 	SEG_STATE_STARTING = 0,		/* header being filled in */
 	SEG_STATE_RUNNING = 1,
 	SEG_STATE_EXITED = 2,		/* the image exited normally */
+	SEG_STATE_EXECED = 3,		/* replaced by a new image's segment */
 };
 
-/* One sampled call site (issue: hotspots).  Written under its seq: odd while
- * a writer is inside.  Byte and object figures are estimates: every sample
- * carries the weight that makes them unbiased (exact with period 1). */
-#define SEG_LIFE_BUCKETS 16u		/* log4 of lifetime in us: <1us .. >1h */
+/* One sampled call site.  Appended once (frames, hash, nframes written,
+ * then header.sites_used raised with release), never moved; its counters
+ * are then bumped with atomic adds by any thread that samples it, so each is
+ * monotonic but two of them may be a sample apart in a snapshot.  Bytes and
+ * objects are estimates: every sample adds the weight that makes them
+ * unbiased under Poisson sampling by bytes (exact when sample_bytes is 1).
+ * Entry 0 is "other": samples that found the table full. */
+#define SEG_LIFE_BUCKETS 16u		/* lifetime: [0,1us), then x4 each: ..1h+ */
 struct seg_site {
-	uint32_t seq;
 	uint32_t nframes;		/* valid entries in frames[] */
-	uint64_t hash;			/* of the frames; 0 = empty entry */
+	uint32_t pad;
+	uint64_t hash;			/* of the frames */
 	uint64_t alloc_bytes;		/* estimated bytes allocated here */
 	uint64_t alloc_objects;		/* estimated objects allocated here */
 	uint64_t free_bytes;		/* estimated bytes of those freed */
 	uint64_t free_objects;
 	uint64_t samples;		/* raw sample count */
-	uint64_t min_size;
+	uint64_t min_size;		/* of sampled blocks; UINT64_MAX if none */
 	uint64_t max_size;
-	uint64_t realloc_grows;		/* sampled reallocs that grew a block */
+	uint64_t realloc_grows;		/* sampled blocks grown by realloc */
 	uint64_t life[SEG_LIFE_BUCKETS];	/* sampled frees by lifetime */
 	uint64_t frames[SEG_MAX_FRAMES];	/* return addresses, innermost first */
 } __attribute__((aligned(SEG_ALIGN)));
 
+/* Lifetime bucket of a block that lived ns nanoseconds. */
+static inline unsigned seg_life_bucket(uint64_t ns)
+{
+	uint64_t us = ns / 1000u;
+	unsigned b = 0;
+
+	if (us == 0)
+		return 0;
+	while (us != 0 && b < SEG_LIFE_BUCKETS - 1u) {
+		us >>= 2;
+		b++;
+	}
+	return b;
+}
+
+/* A loaded object.  Written once, before modules_used is raised. */
 struct seg_module {
-	uint32_t seq;
+	uint32_t pad0;
 	uint32_t build_id_len;
 	uint64_t base;			/* load bias (dlpi_addr) */
 	uint64_t lo, hi;		/* address range of its PT_LOAD segments */
@@ -196,7 +222,51 @@ struct seg_header {
 	uint64_t sites_dropped;		/* samples sent to "other": table full */
 	uint64_t samples;		/* stacks captured */
 	uint64_t modules_seq;		/* bumped whenever modules[] changes */
+	uint64_t ptrs_dropped;		/* sampled blocks the pointer map had no
+					 * room for: their frees go unattributed */
 } __attribute__((aligned(SEG_ALIGN)));
+
+/* Where each region starts in a segment laid out by this ABI version.  The
+ * reader never relies on it: it checks the offsets the header declares. */
+struct seg_layout {
+	uint64_t slots_off;
+	uint64_t retired_off;
+	uint64_t sites_off;
+	uint64_t modules_off;
+	uint64_t size;
+};
+
+static inline void seg_layout_default(struct seg_layout *l)
+{
+	l->slots_off = sizeof(struct seg_header);
+	l->retired_off = l->slots_off +
+			 (uint64_t)SEG_MAX_SLOTS * sizeof(struct seg_slot);
+	l->sites_off = l->retired_off + sizeof(struct seg_counters);
+	l->modules_off = l->sites_off +
+			 (uint64_t)SEG_MAX_SITES * sizeof(struct seg_site);
+	l->size = l->modules_off +
+		  (uint64_t)SEG_MAX_MODULES * sizeof(struct seg_module);
+	l->size = (l->size + 4095u) & ~(uint64_t)4095u;
+}
+
+/* The shm_open name of pid's segment, without stdio (the shim may not). */
+static inline void seg_name(char out[SEG_NAME_MAX], int pid)
+{
+	char digits[12];
+	unsigned n = 0;
+	unsigned i = 0;
+	unsigned v = (unsigned)pid;
+
+	do {
+		digits[n++] = (char)('0' + v % 10u);
+		v /= 10u;
+	} while (v != 0 && n < sizeof digits);
+	for (const char *p = SEG_NAME_PREFIX; *p != '\0'; p++)
+		out[i++] = *p;
+	while (n > 0)
+		out[i++] = digits[--n];
+	out[i] = '\0';
+}
 
 /* [off, off + len) lies within size bytes; no sum can wrap. */
 static inline bool seg_fits(uint64_t off, uint64_t len, uint64_t size)

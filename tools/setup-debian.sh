@@ -7,6 +7,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
-	libncurses-dev libunwind-dev libcyaml-dev libdw-dev libelf-dev \
+	libncurses-dev libunwind-dev libcyaml-dev libyaml-dev libdw-dev libelf-dev \
 	python3 tmux sqlite3 git procps file >/dev/null
 autoreconf -fi

@@ -1,0 +1,246 @@
+/* shim/sample.c - the sampler: when to sample, and what a sample records.
+ *
+ * Drawing the distance to the next sample from an exponential distribution
+ * with the period as its mean makes sampling a Poisson process over bytes:
+ * a block of s bytes is caught with probability 1 - exp(-s/period), so
+ * large blocks are caught in proportion to size and nothing aliases with
+ * the program's own rhythm (jemalloc's prof_sample_new_event_wait does so).
+ * Each sample then counts for s / (1 - exp(-s/period)) bytes and
+ * 1 / (1 - exp(-s/period)) objects, which makes per-site estimates
+ * unbiased; in exact mode (period 1) every block is sampled, weight 1.
+ *
+ * Call sites are appended to the segment's table once and found again
+ * through a private open-addressing index keyed by the stack's hash.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "boot.h"
+#include "ptrmap.h"
+#include "sample.h"
+#include "stack.h"
+
+/* "Never" for a thread when stacks are off: 2^62 bytes. */
+#define SAMPLE_NEVER ((int64_t)1 << 62)
+#define INDEX_SLOTS (2u * SEG_MAX_SITES)	/* load factor at most 1/2 */
+
+static uint32_t site_index[INDEX_SLOTS];	/* site number + 1; 0 empty */
+static int index_lock;
+
+static uint64_t next_random(struct tls_state *t)
+{
+	uint64_t x = t->rng;
+
+	if (x == 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		x = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)(uintptr_t)t ^
+		    (uint64_t)ts.tv_sec ^ 0x9e3779b97f4a7c15ull;
+	}
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	t->rng = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+int64_t sample_next(struct tls_state *t)
+{
+	uint64_t period = boot_env.sample_bytes;
+	double u;
+	double d;
+
+	if (period == 0)
+		return SAMPLE_NEVER;
+	if (period == 1)
+		return 0;
+	/* u in (0, 1]: 53 random bits, never 0 so log() stays finite. */
+	u = (double)((next_random(t) >> 11) + 1) * 0x1.0p-53;
+	d = -log(u) * (double)period;
+	if (d < 1.0)
+		return 1;
+	if (d > (double)SAMPLE_NEVER)
+		return SAMPLE_NEVER;
+	return (int64_t)d;
+}
+
+/* The weights of one sample of a size-byte block. */
+static void weights(uint64_t size, uint64_t *bytes, uint64_t *objects)
+{
+	uint64_t period = boot_env.sample_bytes;
+	double p;
+
+	if (period <= 1 || size == 0) {
+		*bytes = size;
+		*objects = 1;
+		return;
+	}
+	p = -expm1(-(double)size / (double)period);
+	*bytes = (uint64_t)llround((double)size / p);
+	*objects = (uint64_t)llround(1.0 / p);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t hash_frames(void *const *f, int n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (int i = 0; i < n; i++) {
+		h ^= (uint64_t)(uintptr_t)f[i];
+		h *= 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	return h ? h : 1;
+}
+
+static bool same_stack(const struct seg_site *s, uint64_t hash,
+		       void *const *f, int n)
+{
+	if (s->hash != hash || s->nframes != (uint32_t)n)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (s->frames[i] != (uint64_t)(uintptr_t)f[i])
+			return false;
+	return true;
+}
+
+/* The site number of this stack, appending it if new; 0 ("other") when
+ * the table is full. */
+static uint32_t find_site(struct seg_header *h, struct seg_site *sites,
+			  void *const *f, int n, uint64_t hash)
+{
+	uint32_t i = (uint32_t)(hash & (INDEX_SLOTS - 1));
+	uint32_t slot;
+	uint32_t id;
+
+	for (;;) {
+		slot = __atomic_load_n(&site_index[i], __ATOMIC_ACQUIRE);
+		if (slot == 0)
+			break;
+		if (same_stack(&sites[slot - 1], hash, f, n))
+			return slot - 1;
+		i = (i + 1) & (INDEX_SLOTS - 1);
+	}
+	/* Not there: insert under the lock, looking again from where the
+	 * empty slot was (someone may have filled it meanwhile). */
+	while (__atomic_exchange_n(&index_lock, 1, __ATOMIC_ACQUIRE) != 0)
+		;
+	for (;;) {
+		slot = site_index[i];
+		if (slot == 0)
+			break;
+		if (same_stack(&sites[slot - 1], hash, f, n)) {
+			__atomic_store_n(&index_lock, 0, __ATOMIC_RELEASE);
+			return slot - 1;
+		}
+		i = (i + 1) & (INDEX_SLOTS - 1);
+	}
+	id = (uint32_t)h->sites_used;
+	if (id == 0)
+		id = 1;		/* 0 is "other" */
+	if (id >= SEG_MAX_SITES) {
+		__atomic_store_n(&index_lock, 0, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&h->sites_dropped, 1, __ATOMIC_RELAXED);
+		return 0;
+	}
+	for (int k = 0; k < n; k++)
+		sites[id].frames[k] = (uint64_t)(uintptr_t)f[k];
+	sites[id].nframes = (uint32_t)n;
+	sites[id].hash = hash;
+	sites[id].min_size = UINT64_MAX;
+	__atomic_store_n(&site_index[i], id + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->sites_used, (uint64_t)id + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&index_lock, 0, __ATOMIC_RELEASE);
+	return id;
+}
+
+static void atomic_min(uint64_t *p, uint64_t v)
+{
+	uint64_t cur = __atomic_load_n(p, __ATOMIC_RELAXED);
+
+	while (v < cur && !__atomic_compare_exchange_n(p, &cur, v, true,
+						       __ATOMIC_RELAXED,
+						       __ATOMIC_RELAXED))
+		;
+}
+
+static void atomic_max(uint64_t *p, uint64_t v)
+{
+	uint64_t cur = __atomic_load_n(p, __ATOMIC_RELAXED);
+
+	while (v > cur && !__atomic_compare_exchange_n(p, &cur, v, true,
+						       __ATOMIC_RELAXED,
+						       __ATOMIC_RELAXED))
+		;
+}
+
+void sample_take(struct tls_state *t, const struct pub_call *k)
+{
+	struct seg_header *h = pub_header();
+	struct seg_site *sites = pub_sites();
+	void *frames[SEG_MAX_FRAMES];
+	uint64_t wb;
+	uint64_t wo;
+	uint32_t id;
+	int n;
+
+	if (h == NULL)
+		return;
+	/* Not the reentrancy guard: libunwind allocates nothing once warm,
+	 * and a signal handler landing here must still be counted.  The
+	 * flag only keeps the handler from sampling (and spinning on the
+	 * index lock we may hold). */
+	t->sampling = 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	n = stack_capture(frames, SEG_MAX_FRAMES);
+	id = find_site(h, sites, frames, n, hash_frames(frames, n));
+	weights(k->req, &wb, &wo);
+	__atomic_fetch_add(&sites[id].alloc_bytes, wb, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&sites[id].alloc_objects, wo, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&sites[id].samples, 1, __ATOMIC_RELAXED);
+	atomic_min(&sites[id].min_size, k->req);
+	atomic_max(&sites[id].max_size, k->req);
+	__atomic_fetch_add(&h->samples, 1, __ATOMIC_RELAXED);
+	if (!ptr_insert(k->ptr, id, k->req, now_ns()))
+		__atomic_fetch_add(&h->ptrs_dropped, 1, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	t->sampling = 0;
+}
+
+void sample_free(const void *p, uint64_t grown_to)
+{
+	struct seg_site *sites = pub_sites();
+	struct ptr_entry e;
+	struct seg_site *s;
+	uint64_t wb;
+	uint64_t wo;
+
+	if (sites == NULL || !ptr_take(p, &e) || e.site >= SEG_MAX_SITES)
+		return;
+	s = &sites[e.site];
+	weights(e.size, &wb, &wo);
+	__atomic_fetch_add(&s->free_bytes, wb, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->free_objects, wo, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->life[seg_life_bucket(now_ns() - e.alloc_ns)],
+			   1, __ATOMIC_RELAXED);
+	if (grown_to > e.size)
+		__atomic_fetch_add(&s->realloc_grows, 1, __ATOMIC_RELAXED);
+}
+
+void sample_reset(void)
+{
+	memset(site_index, 0, sizeof site_index);
+	__atomic_store_n(&index_lock, 0, __ATOMIC_RELAXED);
+	ptr_reset();
+}

@@ -1,0 +1,90 @@
+/* shim/tls.h - per-thread state, the reentrancy guard and the counting
+ * primitives of the fast path.  Inline only: everything here runs inside
+ * someone else's malloc (STYLE.md section 5).
+ *
+ * Invariant the fast path relies on: countdown > 0 implies ctr != NULL and
+ * status == TLS_SLOTTED.  Whoever clears ctr first sets status, then
+ * countdown = 0; only the slow path makes countdown positive again, and only
+ * for a slotted thread.  So `countdown <= 0` is the one test malloc needs to
+ * catch "not initialised", "no slot", "retired" and "sample due".
+ */
+#ifndef ALLOCTOP_SHIM_TLS_H
+#define ALLOCTOP_SHIM_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "segment.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define SHIM_COLD __attribute__((noinline, cold))
+#define SHIM_EXPORT __attribute__((visibility("default")))
+
+enum tls_status {
+	TLS_FRESH = 0,		/* never counted; TLS starts zeroed */
+	TLS_CLAIMING,		/* inside the slot claim (a signal may land) */
+	TLS_SLOTTED,		/* owns a slot: the fast path is open */
+	TLS_UNSLOTTED,		/* no slot was free: counts go to the shared block */
+	TLS_RETIRING,		/* thread exit is folding the slot */
+	TLS_RETIRED,		/* after thread exit: shared block, never re-claims */
+};
+
+struct tls_state {
+	int64_t countdown;		/* bytes until the next sample; <= 0: slow path */
+	struct seg_counters *ctr;	/* our slot's counters, or NULL */
+	uint32_t depth;			/* > 0: inside our own code; calls pass through */
+	uint32_t status;		/* enum tls_status */
+	uint64_t rng;			/* sampler state (xorshift64*) */
+	uint32_t slot;			/* index of our slot when slotted */
+	uint32_t sampling;		/* inside sample_take: take no other */
+};
+
+extern __thread struct tls_state tls_self
+	__attribute__((tls_model("initial-exec")));
+
+/* Adds n to a counter that only this thread writes.  On x86-64 one `add`
+ * instruction to memory: a signal handler on this thread cannot land inside
+ * it, and no lock prefix is paid (about 5 ns each, PERF-NOTES.md).  The
+ * reader sees each aligned 8-byte value whole. */
+static inline void tls_add(uint64_t *p, uint64_t n)
+{
+#if defined(__x86_64__)
+	__asm__ volatile("addq %1, %0" : "+m"(*p) : "er"(n));
+#else
+	/* Elsewhere a load and a store: a signal handler that allocates
+	 * between them could lose its own counts on this thread. */
+	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + n,
+			 __ATOMIC_RELAXED);
+#endif
+}
+
+/* Histogram buckets of sizes below 1 KiB, precomputed at start-up: a load
+ * instead of a bit scan and shifts on every allocation. */
+#define TLS_HIST_SMALL 1024u
+extern uint8_t tls_hist_small[TLS_HIST_SMALL];
+
+static inline unsigned tls_hist_bucket(uint64_t size)
+{
+	return size < TLS_HIST_SMALL ? tls_hist_small[size]
+				     : seg_hist_bucket(size);
+}
+
+/* Counters of one successful allocation into our own slot. */
+static inline void tls_count_alloc(struct seg_counters *c, enum seg_fn fn,
+				   uint64_t req, uint64_t usable)
+{
+	tls_add(&c->fn[fn].calls, 1);
+	tls_add(&c->fn[fn].bytes, req);
+	tls_add(&c->alloc_blocks, 1);
+	tls_add(&c->alloc_bytes, usable);
+	tls_add(&c->hist[tls_hist_bucket(req)], 1);
+}
+
+static inline void tls_count_free(struct seg_counters *c, uint64_t usable)
+{
+	tls_add(&c->free_blocks, 1);
+	tls_add(&c->free_bytes, usable);
+}
+
+#endif

@@ -1,0 +1,253 @@
+/* src/collect/sites.c - the per-target call-site table. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect/sites.h"
+
+/* Smoothing of per-site growth: a time constant of about 10 ticks. */
+#define GROWTH_ALPHA 0.1
+
+struct sites {
+	struct site_row *rows;
+	uint32_t n;
+	struct seg_site *buf;		/* SEG_MAX_SITES, scratch for copies */
+	struct seg_module *mods;	/* SEG_MAX_MODULES */
+	struct sym *sym;
+	uint64_t mod_seq;		/* modules seen by sym; new: re-place */
+};
+
+struct sites *sites_new(void)
+{
+	struct sites *t = calloc(1, sizeof *t);
+
+	if (t == NULL)
+		return NULL;
+	t->rows = calloc(SEG_MAX_SITES, sizeof *t->rows);
+	t->buf = calloc(SEG_MAX_SITES, sizeof *t->buf);
+	t->mods = calloc(SEG_MAX_MODULES, sizeof *t->mods);
+	t->sym = sym_new();
+	if (!t->rows || !t->buf || !t->mods || !t->sym) {
+		sites_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void sites_free(struct sites *t)
+{
+	if (t == NULL)
+		return;
+	free(t->rows);
+	free(t->buf);
+	free(t->mods);
+	sym_free(t->sym);
+	free(t);
+}
+
+void sites_reset(struct sites *t)
+{
+	t->n = 0;
+}
+
+uint64_t site_live_bytes(const struct site_row *r)
+{
+	return r->raw.alloc_bytes > r->raw.free_bytes ?
+		       r->raw.alloc_bytes - r->raw.free_bytes : 0;
+}
+
+uint64_t site_live_objects(const struct site_row *r)
+{
+	return r->raw.alloc_objects > r->raw.free_objects ?
+		       r->raw.alloc_objects - r->raw.free_objects : 0;
+}
+
+double site_value(const struct site_row *r, enum sites_key k)
+{
+	switch (k) {
+	case SITES_LIVE_BYTES: return (double)site_live_bytes(r);
+	case SITES_LIVE_OBJECTS: return (double)site_live_objects(r);
+	case SITES_ALLOC_BYTES: return (double)r->raw.alloc_bytes;
+	case SITES_ALLOC_OBJECTS: return (double)r->raw.alloc_objects;
+	case SITES_RATE: return r->alloc_bytes_per_s;
+	case SITES_GROWTH: return r->growth_bytes_per_min;
+	default: return 0;
+	}
+}
+
+static double per_s(uint64_t a, uint64_t b, double dt)
+{
+	return b > a && dt > 0 ? (double)(b - a) / dt : 0;
+}
+
+/* The first frame that is not the allocator itself (libc, operator new):
+ * where the program asked. */
+static void place(struct sites *t, struct site_row *r)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->raw.nframes; i++) {
+		const struct sym_frame *f = sym_lookup(t->sym,
+						       r->raw.frames[i]);
+
+		if (!f->allocator || i + 1 == r->raw.nframes) {
+			r->top = i;
+			r->where = f;
+			return;
+		}
+	}
+	r->top = 0;
+	r->where = NULL;
+}
+
+int sites_update(struct sites *t, struct reader *r, double dt_s, int max_new)
+{
+	uint64_t seq;
+	int nm = reader_modules(r, t->mods, SEG_MAX_MODULES, &seq);
+	int n;
+
+	if (nm < 0)
+		return nm;
+	if (seq != t->mod_seq) {
+		/* sym drops its cache: no row may keep a frame of it. */
+		for (uint32_t i = 0; i < t->n; i++)
+			t->rows[i].where = NULL;
+		t->mod_seq = seq;
+	}
+	sym_set_modules(t->sym, t->mods, nm, seq);
+	n = reader_sites(r, t->buf, SEG_MAX_SITES);
+	if (n < 0)
+		return n;
+	for (uint32_t i = 0; i < (uint32_t)n; i++) {
+		struct site_row *row = &t->rows[i];
+		const struct seg_site *s = &t->buf[i];
+
+		if (i >= t->n || row->raw.hash != s->hash) {
+			memset(row, 0, sizeof *row);
+			row->raw = *s;
+			row->id = i;
+			row->raw.alloc_bytes = row->raw.free_bytes = 0;
+			row->raw.alloc_objects = row->raw.free_objects = 0;
+		}
+		{
+			double live0 = (double)site_live_bytes(row);
+			double g;
+
+			row->alloc_bytes_per_s = per_s(row->raw.alloc_bytes,
+						       s->alloc_bytes, dt_s);
+			row->alloc_objects_per_s =
+				per_s(row->raw.alloc_objects, s->alloc_objects,
+				      dt_s);
+			row->free_bytes_per_s = per_s(row->raw.free_bytes,
+						      s->free_bytes, dt_s);
+			row->raw = *s;
+			if (dt_s > 0) {
+				g = ((double)site_live_bytes(row) - live0) /
+				    dt_s * 60.0;
+				row->growth_bytes_per_min +=
+					GROWTH_ALPHA *
+					(g - row->growth_bytes_per_min);
+			}
+		}
+	}
+	t->n = (uint32_t)n;
+	for (uint32_t i = 0; i < t->n && max_new != 0; i++)
+		if (t->rows[i].where == NULL && t->rows[i].raw.nframes) {
+			place(t, &t->rows[i]);
+			if (max_new > 0)
+				max_new--;
+		}
+	return 0;
+}
+
+uint32_t sites_count(const struct sites *t)
+{
+	return t->n;
+}
+
+const struct site_row *sites_row(const struct sites *t, uint32_t i)
+{
+	return i < t->n ? &t->rows[i] : NULL;
+}
+
+const struct sym_frame *sites_frame(struct sites *t, const struct site_row *r,
+				    uint32_t i)
+{
+	return sym_lookup(t->sym, i < r->raw.nframes ? r->raw.frames[i] : 0);
+}
+
+static const struct sites *sort_table;
+static enum sites_key sort_key;
+
+static int by_key(const void *a, const void *b)
+{
+	double x = site_value(&sort_table->rows[*(const uint32_t *)a],
+			      sort_key);
+	double y = site_value(&sort_table->rows[*(const uint32_t *)b],
+			      sort_key);
+
+	if (x != y)
+		return x < y ? 1 : -1;
+	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+uint32_t sites_sorted(const struct sites *t, enum sites_key k, uint32_t *idx,
+		      uint32_t max)
+{
+	uint32_t *all = malloc((t->n ? t->n : 1) * sizeof *all);
+	uint32_t m = 0;
+
+	if (all == NULL)
+		return 0;
+	for (uint32_t i = 0; i < t->n; i++)
+		if (t->rows[i].raw.samples != 0)
+			all[m++] = i;
+	sort_table = t;
+	sort_key = k;
+	qsort(all, m, sizeof *all, by_key);
+	if (m > max)
+		m = max;
+	memcpy(idx, all, m * sizeof *idx);
+	free(all);
+	return m;
+}
+
+static const char *const key_names[SITES_KEY_COUNT] = {
+	[SITES_LIVE_BYTES] = "live_bytes",
+	[SITES_LIVE_OBJECTS] = "live_objects",
+	[SITES_ALLOC_BYTES] = "alloc_bytes",
+	[SITES_ALLOC_OBJECTS] = "alloc_objects",
+	[SITES_RATE] = "rate",
+	[SITES_GROWTH] = "growth",
+};
+
+const char *sites_key_name(enum sites_key k)
+{
+	return (unsigned)k < SITES_KEY_COUNT ? key_names[k] : "?";
+}
+
+enum sites_key sites_key_parse(const char *name)
+{
+	for (int k = 0; k < SITES_KEY_COUNT; k++)
+		if (strcmp(name, key_names[k]) == 0)
+			return (enum sites_key)k;
+	return SITES_KEY_COUNT;
+}
+
+double site_avg_lifetime_s(const struct site_row *r)
+{
+	double n = 0;
+	double sum = 0;
+
+	for (unsigned b = 0; b < SEG_LIFE_BUCKETS; b++) {
+		/* Bucket b > 0 spans [4^(b-1), 4^b) us: take the middle. */
+		double mid_us = b == 0 ? 0.5 : 2.5 * pow(4, (double)b - 1);
+
+		n += (double)r->raw.life[b];
+		sum += (double)r->raw.life[b] * mid_us;
+	}
+	return n > 0 ? sum / n / 1e6 : -1;
+}

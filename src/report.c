@@ -1,0 +1,423 @@
+/* src/report.c - batch text and NDJSON writers. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "report.h"
+
+void report_bytes(char *out, size_t len, double bytes)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB",
+					    "PiB" };
+	unsigned u = 0;
+
+	while (fabs(bytes) >= 1024 && u + 1 < sizeof unit / sizeof unit[0]) {
+		bytes /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(out, len, "%.0f %s", bytes, unit[u]);
+	else
+		snprintf(out, len, fabs(bytes) < 10 ? "%.1f %s" : "%.0f %s",
+			 bytes, unit[u]);
+}
+
+static const char *range_label(char *out, size_t len, unsigned lo_b,
+			       unsigned hi_b)
+{
+	char a[24];
+	char b[24];
+
+	report_bytes(a, sizeof a, (double)seg_hist_lower(lo_b));
+	if (hi_b >= SEG_HIST_BUCKETS)
+		snprintf(out, len, ">=%s", a);
+	else {
+		report_bytes(b, sizeof b, (double)seg_hist_lower(hi_b));
+		snprintf(out, len, "%s-<%s", a, b);
+	}
+	return out;
+}
+
+/* The text view groups the log-linear buckets by powers of 16 (0-15 B,
+ * 16-255 B, ...) so the summary fits a line or two. */
+static void text_histogram(FILE *f, const struct seg_counters *c)
+{
+	uint64_t total = 0;
+	unsigned lo = 0;
+	bool any = false;
+
+	for (unsigned b = 0; b < SEG_HIST_BUCKETS; b++)
+		total += c->hist[b];
+	fprintf(f, "Sizes:");
+	if (total == 0) {
+		fprintf(f, " (no allocations)\n");
+		return;
+	}
+	for (unsigned e = 4; lo < SEG_HIST_BUCKETS; e += 4) {
+		unsigned hi = e >= SEG_HIST_MAX_LOG2 ? SEG_HIST_BUCKETS :
+			      seg_hist_bucket(1ull << e);
+		uint64_t n = 0;
+		char label[80];
+
+		for (unsigned b = lo; b < hi; b++)
+			n += c->hist[b];
+		if (n != 0) {
+			fprintf(f, "%s %s %.1f%%", any ? " |" : "",
+				range_label(label, sizeof label, lo, hi),
+				100.0 * (double)n / (double)total);
+			any = true;
+		}
+		lo = hi;
+	}
+	fputc('\n', f);
+}
+
+static void text_process(FILE *f, const struct report_tick *t)
+{
+	char rss[32];
+
+	if (t->proc == NULL) {
+		fprintf(f, "Process: gone\n");
+		return;
+	}
+	report_bytes(rss, sizeof rss, (double)t->proc->rss_bytes);
+	fprintf(f, "Process: RSS %s  threads %" PRIu32 "  fds %d  CPU %.1f%%"
+		"  state %c\n", rss, t->proc->threads, t->proc->fds,
+		t->cpu_pct, t->proc->state ? t->proc->state : '?');
+}
+
+static void where_text(char *out, size_t len, const struct sym_frame *w)
+{
+	if (w == NULL)
+		snprintf(out, len, "(resolving)");
+	else if (w->function[0] && w->file[0])
+		snprintf(out, len, "%s (%s:%d)", w->function, w->file, w->line);
+	else if (w->function[0])
+		snprintf(out, len, "%s (%s+0x%llx)", w->function, w->module,
+			 (unsigned long long)w->offset);
+	else
+		snprintf(out, len, "%s+0x%llx", w->module,
+			 (unsigned long long)w->offset);
+}
+
+static void text_sites(FILE *f, const struct report_tick *t)
+{
+	uint32_t idx[256];
+	uint32_t n;
+	unsigned top = t->top > 256 ? 256 : t->top;
+
+	if (t->sites == NULL || top == 0 || t->snap->sample_bytes == 0)
+		return;
+	n = sites_sorted(t->sites, t->sort, idx, top);
+	fprintf(f, "Hotspots by %s (%s):\n", sites_key_name(t->sort),
+		t->snap->sample_bytes == 1 ? "exact" : "sampled estimates");
+	fprintf(f, "  %10s %9s %10s %9s %10s  %s\n", "LIVE", "LIVE#", "ALLOC",
+		"ALLOC#", "ALLOC/s", "WHERE");
+	for (uint32_t i = 0; i < n; i++) {
+		const struct site_row *r = sites_row(t->sites, idx[i]);
+		char lb[24], ab[24], rb[24], where[512];
+
+		report_bytes(lb, sizeof lb, (double)site_live_bytes(r));
+		report_bytes(ab, sizeof ab, (double)r->raw.alloc_bytes);
+		report_bytes(rb, sizeof rb, r->alloc_bytes_per_s);
+		if (r->id == 0)
+			snprintf(where, sizeof where, "(other: site table full)");
+		else
+			where_text(where, sizeof where, r->where);
+		fprintf(f, "  %10s %9" PRIu64 " %10s %9" PRIu64 " %10s  %s\n",
+			lb, site_live_objects(r), ab, r->raw.alloc_objects, rb,
+			where);
+	}
+}
+
+void report_text(FILE *f, const struct report_tick *t)
+{
+	const struct snapshot *s = t->snap;
+	char a[32], b[32], c2[32], d[64];
+	char clock[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	if (s == NULL) {
+		fprintf(f, "alloctop - %s  pid %d  %s  not under the shim "
+			"(only /proc figures)%s\n", clock,
+			t->pid, t->proc ? t->proc->comm : "?",
+			t->final ? "  final" : "");
+		text_process(f, t);
+		fputc('\n', f);
+		return;
+	}
+	if (s->sample_bytes == 0)
+		snprintf(d, sizeof d, "stacks off");
+	else if (s->sample_bytes == 1)
+		snprintf(d, sizeof d, "exact");
+	else {
+		report_bytes(a, sizeof a, (double)s->sample_bytes);
+		snprintf(d, sizeof d, "sampling 1/%s", a);
+	}
+	fprintf(f, "alloctop - %s  pid %d  %s  up %.1fs  %s%s  %s%s%s\n",
+		clock, s->pid, s->comm, t->elapsed_s,
+		snap_state_name(s->state), s->stale ? " (stale)" : "", d,
+		t->final ? "  final" : "",
+		t->event ? "  " : "");
+	if (t->event)
+		fprintf(f, "Event: %s (exec #%u)\n", t->event, s->exec_count);
+	report_bytes(a, sizeof a, (double)snap_live_bytes(s));
+	report_bytes(b, sizeof b, (double)snap_requested_bytes(s));
+	report_bytes(c2, sizeof c2,
+		     (double)snap_live_bytes(s) * snap_slack_ratio(s));
+	fprintf(f, "Heap: live %s in %" PRIu64 " blocks  slack %s (%.1f%%)"
+		"  requested %s in all\n", a, snap_live_blocks(s), c2,
+		100 * snap_slack_ratio(s), b);
+	if (t->rates != NULL) {
+		report_bytes(a, sizeof a, t->rates->bytes_per_s);
+		report_bytes(b, sizeof b, t->rates->freed_bytes_per_s);
+		fprintf(f, "Rates: %.0f allocs/s  %.0f frees/s  %s/s "
+			"allocated  %s/s freed\n", t->rates->allocs_per_s,
+			t->rates->frees_per_s, a, b);
+	}
+	fprintf(f, "Totals: allocs %" PRIu64 "  frees %" PRIu64
+		"  calls %" PRIu64 "  failed %" PRIu64 "  realloc moves %"
+		PRIu64 "\n", s->total.alloc_blocks, s->total.free_blocks,
+		snap_alloc_calls(s) + s->total.fn[SEG_FN_FREE].calls,
+		snap_failed(s), s->total.realloc_moves);
+	fprintf(f, "Threads: %" PRIu64 " live  %" PRIu64 " seen", s->threads_live,
+		s->threads_total);
+	if (s->threads_unslotted)
+		fprintf(f, "  (%" PRIu64 " beyond the slot table)",
+			s->threads_unslotted);
+	fputc('\n', f);
+	text_process(f, t);
+	if (s->total.ops != 0) {
+		double ops = (double)s->total.ops;
+
+		report_bytes(a, sizeof a,
+			     (double)snap_requested_bytes(s) / ops);
+		fprintf(f, "Ops: %" PRIu64, s->total.ops);
+		if (t->rates)
+			fprintf(f, " (%.0f/s)", t->rates->ops_per_s);
+		fprintf(f, "  %s/op  %.2f allocs/op\n", a,
+			(double)s->total.alloc_blocks / ops);
+	}
+	fprintf(f, "Calls:");
+	for (int fn = 0; fn < SEG_FN_COUNT; fn++) {
+		const struct seg_fn_counters *k = &s->total.fn[fn];
+
+		if (k->calls == 0)
+			continue;
+		fprintf(f, " %s %" PRIu64, snap_fn_name((enum seg_fn)fn),
+			k->calls);
+		if (k->failed)
+			fprintf(f, " (%" PRIu64 " failed)", k->failed);
+	}
+	fputc('\n', f);
+	text_histogram(f, &s->total);
+	text_sites(f, t);
+	if (t->final && t->exit_status >= 0)
+		fprintf(f, "Exit: status %d\n", t->exit_status);
+	fputc('\n', f);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void json_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.6g", v);
+	else
+		fputs("null", f);
+}
+
+static void json_proc(FILE *f, const struct report_tick *t)
+{
+	fputs(",\"proc\":", f);
+	if (t->proc == NULL) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"rss_bytes\":%" PRIu64 ",\"threads\":%" PRIu32
+		",\"fds\":%d,\"cpu_pct\":", t->proc->rss_bytes,
+		t->proc->threads, t->proc->fds);
+	json_num(f, t->cpu_pct);
+	fputc('}', f);
+}
+
+static void json_frame(FILE *f, const struct sym_frame *w)
+{
+	fputs("{\"function\":", f);
+	json_string(f, w ? w->function : "");
+	fputs(",\"file\":", f);
+	json_string(f, w ? w->file : "");
+	fprintf(f, ",\"line\":%d,\"module\":", w ? w->line : 0);
+	json_string(f, w ? w->module : "?");
+	fprintf(f, ",\"offset\":%llu", w ? (unsigned long long)w->offset : 0);
+	if (w && w->inlined[0]) {
+		fputs(",\"inlined\":", f);
+		json_string(f, w->inlined);
+	}
+	fputc('}', f);
+}
+
+static void json_sites(FILE *f, const struct report_tick *t)
+{
+	uint32_t idx[1024];
+	uint32_t n;
+	unsigned top = t->top > 1024 ? 1024 : t->top;
+
+	if (t->sites == NULL || top == 0)
+		return;
+	n = sites_sorted(t->sites, t->sort, idx, top);
+	fprintf(f, ",\"sites_total\":%u,\"sites\":[",
+		sites_count(t->sites) ? sites_count(t->sites) - 1 : 0);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct site_row *r = sites_row(t->sites, idx[i]);
+		double life = site_avg_lifetime_s(r);
+
+		fprintf(f, "%s{\"id\":%u,\"alloc_bytes\":%" PRIu64
+			",\"alloc_objects\":%" PRIu64 ",\"free_bytes\":%" PRIu64
+			",\"free_objects\":%" PRIu64 ",\"live_bytes\":%" PRIu64
+			",\"live_objects\":%" PRIu64 ",\"samples\":%" PRIu64
+			",\"min_size\":%" PRIu64 ",\"max_size\":%" PRIu64
+			",\"realloc_grows\":%" PRIu64 ",\"alloc_bytes_per_s\":",
+			i ? "," : "", r->id, r->raw.alloc_bytes,
+			r->raw.alloc_objects, r->raw.free_bytes,
+			r->raw.free_objects, site_live_bytes(r),
+			site_live_objects(r), r->raw.samples,
+			r->raw.min_size == UINT64_MAX ? 0 : r->raw.min_size,
+			r->raw.max_size, r->raw.realloc_grows);
+		json_num(f, r->alloc_bytes_per_s);
+		fputs(",\"alloc_objects_per_s\":", f);
+		json_num(f, r->alloc_objects_per_s);
+		fputs(",\"growth_bytes_per_min\":", f);
+		json_num(f, r->growth_bytes_per_min);
+		fputs(",\"avg_size\":", f);
+		json_num(f, r->raw.alloc_objects ? (double)r->raw.alloc_bytes /
+				    (double)r->raw.alloc_objects : 0);
+		fputs(",\"avg_lifetime_s\":", f);
+		json_num(f, life >= 0 ? life : NAN);
+		fputs(",\"where\":", f);
+		json_frame(f, r->id ? r->where : NULL);
+		fputs(",\"frames\":[", f);
+		for (uint32_t k = 0; k < r->raw.nframes; k++) {
+			if (k)
+				fputc(',', f);
+			json_frame(f, sites_frame(t->sites, r, k));
+		}
+		fputs("]}", f);
+	}
+	fputc(']', f);
+}
+
+void report_json(FILE *f, const struct report_tick *t)
+{
+	const struct snapshot *s = t->snap;
+	const struct seg_counters *c;
+	bool first = true;
+
+	fprintf(f, "{\"tick\":%u,\"final\":%s,\"elapsed_s\":", t->tick,
+		t->final ? "true" : "false");
+	json_num(f, t->elapsed_s);
+	fprintf(f, ",\"time\":%lld", (long long)time(NULL));
+	if (t->final && t->exit_status >= 0)
+		fprintf(f, ",\"exit_status\":%d", t->exit_status);
+	if (t->event) {
+		fputs(",\"event\":", f);
+		json_string(f, t->event);
+	}
+	if (s == NULL) {
+		fprintf(f, ",\"shim\":false,\"pid\":%d", t->pid);
+		json_proc(f, t);
+		fputs("}\n", f);
+		return;
+	}
+	c = &s->total;
+	fprintf(f, ",\"shim\":true,\"pid\":%d,\"comm\":", s->pid);
+	json_string(f, s->comm);
+	fprintf(f, ",\"state\":\"%s\",\"stale\":%s,\"exec_count\":%u,"
+		"\"parent_pid\":%d,\"sample_bytes\":%" PRIu64,
+		snap_state_name(s->state), s->stale ? "true" : "false",
+		s->exec_count, s->parent_pid, s->sample_bytes);
+	fprintf(f, ",\"totals\":{\"alloc_calls\":%" PRIu64
+		",\"free_calls\":%" PRIu64 ",\"alloc_blocks\":%" PRIu64
+		",\"free_blocks\":%" PRIu64 ",\"alloc_bytes\":%" PRIu64
+		",\"free_bytes\":%" PRIu64 ",\"requested_bytes\":%" PRIu64
+		",\"live_bytes\":%" PRIu64 ",\"live_blocks\":%" PRIu64
+		",\"failed\":%" PRIu64 ",\"realloc_moves\":%" PRIu64
+		",\"ops\":%" PRIu64 ",\"slack_ratio\":",
+		snap_alloc_calls(s), c->fn[SEG_FN_FREE].calls, c->alloc_blocks,
+		c->free_blocks, c->alloc_bytes, c->free_bytes,
+		snap_requested_bytes(s), snap_live_bytes(s),
+		snap_live_blocks(s), snap_failed(s), c->realloc_moves, c->ops);
+	json_num(f, snap_slack_ratio(s));
+	fputs("},\"rates\":", f);
+	if (t->rates == NULL) {
+		fputs("null", f);
+	} else {
+		fputs("{\"allocs_per_s\":", f);
+		json_num(f, t->rates->allocs_per_s);
+		fputs(",\"frees_per_s\":", f);
+		json_num(f, t->rates->frees_per_s);
+		fputs(",\"bytes_per_s\":", f);
+		json_num(f, t->rates->bytes_per_s);
+		fputs(",\"freed_bytes_per_s\":", f);
+		json_num(f, t->rates->freed_bytes_per_s);
+		fputs(",\"ops_per_s\":", f);
+		json_num(f, t->rates->ops_per_s);
+		fputc('}', f);
+	}
+	fputs(",\"per_op\":", f);
+	if (c->ops == 0) {
+		fputs("null", f);
+	} else {
+		fputs("{\"bytes\":", f);
+		json_num(f, (double)snap_requested_bytes(s) / (double)c->ops);
+		fputs(",\"allocs\":", f);
+		json_num(f, (double)c->alloc_blocks / (double)c->ops);
+		fputc('}', f);
+	}
+	fputs(",\"calls\":{", f);
+	for (int fn = 0; fn < SEG_FN_COUNT; fn++)
+		fprintf(f, "%s\"%s\":{\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64
+			",\"failed\":%" PRIu64 "}", fn ? "," : "",
+			snap_fn_name((enum seg_fn)fn), c->fn[fn].calls,
+			c->fn[fn].bytes, c->fn[fn].failed);
+	fprintf(f, "},\"threads\":{\"live\":%" PRIu64 ",\"total\":%" PRIu64
+		",\"unslotted\":%" PRIu64 "}", s->threads_live,
+		s->threads_total, s->threads_unslotted);
+	json_proc(f, t);
+	fputs(",\"histogram\":[", f);
+	for (unsigned b = 0; b < SEG_HIST_BUCKETS; b++) {
+		if (c->hist[b] == 0)
+			continue;
+		fprintf(f, "%s[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
+			first ? "" : ",", seg_hist_lower(b),
+			b + 1 < SEG_HIST_BUCKETS ? seg_hist_lower(b + 1) - 1 :
+						   UINT64_MAX,
+			c->hist[b]);
+		first = false;
+	}
+	fputc(']', f);
+	json_sites(f, t);
+	fputs("}\n", f);
+}

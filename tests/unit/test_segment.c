@@ -1,0 +1,110 @@
+/* tests/unit/test_segment.c - the size histogram's bucketing and the
+ * segment layout arithmetic of shim/segment.h. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check.h"
+#include "segment.h"
+
+static void test_small_sizes_exact(void)
+{
+	for (uint64_t s = 0; s < 8; s++) {
+		CHECK(seg_hist_bucket(s) == s);
+		CHECK(seg_hist_lower((unsigned)s) == s);
+	}
+}
+
+static void test_known_buckets(void)
+{
+	/* 8..9 share [8,10), 10..11 [10,12), ...; 64..79 share a bucket. */
+	CHECK(seg_hist_bucket(8) == 8);
+	CHECK(seg_hist_bucket(9) == 8);
+	CHECK(seg_hist_bucket(10) == 9);
+	CHECK(seg_hist_bucket(15) == 11);
+	CHECK(seg_hist_bucket(16) == 12);
+	CHECK(seg_hist_bucket(64) == seg_hist_bucket(79));
+	CHECK(seg_hist_bucket(80) == seg_hist_bucket(64) + 1);
+	CHECK(seg_hist_lower(seg_hist_bucket(77)) == 64);
+	CHECK(seg_hist_bucket(UINT64_MAX) == SEG_HIST_BUCKETS - 1);
+	CHECK(seg_hist_bucket(1ull << SEG_HIST_MAX_LOG2) ==
+	      SEG_HIST_BUCKETS - 1);
+	CHECK(seg_hist_bucket((1ull << SEG_HIST_MAX_LOG2) - 1) ==
+	      SEG_HIST_BUCKETS - 2);
+}
+
+/* Every bucket's lower bound maps to it, the one below maps to the bucket
+ * before, and no bucket spans more than a quarter of its lower bound. */
+static void test_bounds_round_trip(void)
+{
+	for (unsigned b = 1; b < SEG_HIST_BUCKETS; b++) {
+		uint64_t lo = seg_hist_lower(b);
+		uint64_t prev = seg_hist_lower(b - 1);
+
+		CHECK_MSG(seg_hist_bucket(lo) == b, "bucket %u", b);
+		CHECK_MSG(seg_hist_bucket(lo - 1) == b - 1, "bucket %u", b);
+		CHECK_MSG(lo > prev, "bucket %u", b);
+		if (prev >= 8)
+			CHECK_MSG((lo - prev) * 4 <= prev, "bucket %u", b - 1);
+	}
+}
+
+/* At least four buckets per power of two above 8. */
+static void test_resolution(void)
+{
+	for (unsigned e = 3; e < SEG_HIST_MAX_LOG2; e++)
+		CHECK(seg_hist_bucket((2ull << e) - 1) -
+			      seg_hist_bucket(1ull << e) + 1 >= 4);
+}
+
+static void test_layout(void)
+{
+	struct seg_layout l;
+
+	seg_layout_default(&l);
+	CHECK(l.slots_off % SEG_ALIGN == 0);
+	CHECK(l.retired_off % SEG_ALIGN == 0);
+	CHECK(l.sites_off % SEG_ALIGN == 0);
+	CHECK(l.modules_off % SEG_ALIGN == 0);
+	CHECK(l.size % 4096 == 0);
+	CHECK(seg_fits(l.modules_off,
+		       (uint64_t)SEG_MAX_MODULES * sizeof(struct seg_module),
+		       l.size));
+	CHECK(sizeof(struct seg_slot) % SEG_ALIGN == 0);
+	CHECK(sizeof(struct seg_counters) % SEG_ALIGN == 0);
+	/* The fast path's counters share the slot's first counter line. */
+	CHECK(offsetof(struct seg_counters, free_bytes) < SEG_ALIGN);
+}
+
+static void test_fits(void)
+{
+	CHECK(seg_fits(0, 10, 10));
+	CHECK(!seg_fits(1, 10, 10));
+	CHECK(!seg_fits(11, 0, 10));
+	CHECK(!seg_fits(UINT64_MAX, 2, UINT64_MAX));
+	CHECK(!seg_fits(5, UINT64_MAX, 10));
+}
+
+static void test_name(void)
+{
+	char n[SEG_NAME_MAX];
+
+	seg_name(n, 4242);
+	CHECK(strcmp(n, "/alloctop.4242") == 0);
+	seg_name(n, 2147483647);
+	CHECK(strcmp(n, "/alloctop.2147483647") == 0);
+}
+
+int main(void)
+{
+	test_small_sizes_exact();
+	test_known_buckets();
+	test_bounds_round_trip();
+	test_resolution();
+	test_layout();
+	test_fits();
+	test_name();
+	return check_exit();
+}
