@@ -21,7 +21,7 @@ alloctop_sim_LDADD = -lm
 
 EXTRA_DIST += src/sim/README-section.md
 
-# Its tests: about 25 s in all, each workload run for a second or two.
+# Its tests: about 30 s in all, each workload run for a second or two.
 SIM_TESTS = \
 	tests/sim/cli.sh \
 	tests/sim/workloads.sh \
@@ -30,7 +30,8 @@ SIM_TESTS = \
 	tests/sim/fd-leak.sh \
 	tests/sim/thread-leak.sh \
 	tests/sim/signal.sh \
-	tests/sim/mixed.sh
+	tests/sim/mixed.sh \
+	tests/sim/e2e.sh
 TESTS += $(SIM_TESTS)
 EXTRA_DIST += $(SIM_TESTS) tests/sim/common.sh tests/sim/labels.py \
 	tests/sim/proc.py

@@ -240,10 +240,11 @@ static uint64_t cache_hash(const char *key)
 	return h;
 }
 
-/* Rehashes into twice the buckets; the old array is freed. */
+/* Allocates the first bucket array, or rehashes into twice the buckets
+ * and frees the old array.  Sets w->failed if it cannot. */
 SIM_SITE static void cache_grow_table(struct worker *w, struct cache *c)
 {
-	size_t n = c->nbuckets * 2;
+	size_t n = c->nbuckets > 0 ? c->nbuckets * 2 : CACHE_BUCKETS;
 	struct cache_entry **b = cnt_calloc(w, n, sizeof(*b));
 	size_t i;
 
@@ -318,10 +319,10 @@ SIM_SITE static bool cache_lookup(struct worker *w, const struct cache *c,
 static void cache_leak_run(struct worker *w)
 {
 	const struct cache_leak_params *p = w->params;
-	struct cache c = { .nbuckets = CACHE_BUCKETS };
+	struct cache c = { .buckets = NULL };
 	uint64_t g;
 
-	c.buckets = cnt_calloc(w, c.nbuckets, sizeof(*c.buckets));
+	cache_grow_table(w, &c);
 	if (c.buckets == NULL)
 		return;
 	for (g = w->tid; worker_step(w, g, (double)g / p->rate);
