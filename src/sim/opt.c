@@ -50,7 +50,7 @@ static bool size_multiplier(const char *s, double *mult)
 		return true;
 	}
 	p = strchr(powers, *s | 0x20);
-	if (p == NULL || *s == '\0')
+	if (p == NULL)
 		return false;
 	s++;
 	if (*s == '\0' || strcmp(s, "iB") == 0)
@@ -454,7 +454,8 @@ void opt_json(struct jbuf *j, const struct opt *opts, const void *base)
 		jb_key(j, key);
 		switch (o->type) {
 		case OPT_FLAG:
-			jb_printf(j, "%s", *(const bool *)src ? "true" : "false");
+			jb_printf(j, "%s",
+				  *(const bool *)src ? "true" : "false");
 			break;
 		case OPT_STRING:
 			jb_str(j, *(const char *const *)src);

@@ -412,10 +412,13 @@ static void pool_run(struct worker *w)
 	     worker_step(w, g, (double)g * (double)p->batch / p->rate);
 	     g += w->nthreads) {
 		uint64_t i;
-		uint64_t n = 0;
+		uint64_t n;
 
-		while (n < p->batch && (objs[n] = pool_churn_object(w, p->size)))
-			n++;
+		for (n = 0; n < p->batch; n++) {
+			objs[n] = pool_churn_object(w, p->size);
+			if (objs[n] == NULL)
+				break;
+		}
 		for (i = 0; i < n; i++)
 			pool_release_object(w, objs[i], p->size);
 	}

@@ -27,7 +27,8 @@ for w in steady burst growth cyclic fragment large realloc pool-candidate \
 	grep -q "^  $w " "$T/help" || fail "--help does not list $w"
 	"$SIM" "$w" --help >"$T/whelp" || fail "$w --help"
 	grep -q "^Usage: alloctop-sim $w" "$T/whelp" || fail "$w --help text"
-	grep -q -- '--duration' "$T/whelp" || fail "$w --help: no common options"
+	grep -q -- '--duration' "$T/whelp" ||
+		fail "$w --help: no common options"
 done
 
 usage_error "alloctop-sim: --rate: not a rate: 'xyz'" growth --rate xyz
@@ -41,7 +42,8 @@ usage_error "alloctop-sim: --duration: not a duration: '5 days'" \
 usage_error "alloctop-sim: --threads: must be between 1 and 256 (got '0')" \
 	steady --threads 0
 usage_error "alloctop-sim: --seed: not a whole number: '-3'" steady --seed -3
-usage_error "alloctop-sim: --shape: not one of linear|exponential|stepped: 'cubic'" \
+shapes='linear|exponential|stepped'
+usage_error "alloctop-sim: --shape: not one of $shapes: 'cubic'" \
 	growth --shape cubic
 usage_error "alloctop-sim: unknown option '--bogus'" steady --bogus
 usage_error "alloctop-sim: --rate: missing value" steady --rate
