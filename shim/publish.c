@@ -255,9 +255,10 @@ void pub_slow(struct tls_state *t, const struct pub_call *k)
 	else
 		count_call(shared_block(), true, k);
 	if (t->status == TLS_SLOTTED && t->countdown <= 0 && !k->failed) {
-		/* A first call arrives with the countdown at 0: no sample. */
-		if (was_slotted && k->ptr != NULL && boot_env.sample_bytes &&
-		    !t->sampling)
+		/* A first call arrives with the countdown at 0: no sample,
+		 * except in exact mode, where every block is one. */
+		if ((was_slotted || boot_env.sample_bytes == 1) &&
+		    k->ptr != NULL && boot_env.sample_bytes && !t->sampling)
 			sample_take(t, k);
 		t->countdown = sample_next(t);
 	}

@@ -79,10 +79,8 @@ for name in ("mixed", "threads", "paced"):
     elsewhere = {fn: n for fn, n in live.items() if fn not in sites and n}
     expect(not elsewhere, "%s: live objects outside the leak sites: %s" %
            (name, elsewhere))
-    # Even with --exact, the shim leaves a thread's first allocation
-    # unsampled (shim/publish.c, pub_slow): each run here allocates on one
-    # thread, so the sites may miss one object.
-    expect(l["leaked_objects"] - 1 <= at_sites <= l["leaked_objects"],
+    # --exact: every leaked object is at a labelled leak site.
+    expect(at_sites == l["leaked_objects"],
            "%s: %d live objects at %s, labels leaked %d" %
            (name, at_sites, sorted(sites), l["leaked_objects"]))
     if name == "mixed":
