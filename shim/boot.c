@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "ptrmap.h"
 #include "publish.h"
 #include "stack.h"
 #include "tls.h"
@@ -59,6 +60,7 @@ static void *arena_alloc(size_t size, size_t align)
 					      __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
 	memcpy(boot_arena + start - sizeof(size_t), &size, sizeof(size_t));
+	ptr_pin(boot_arena + start);	/* free's fast path will step aside */
 	return boot_arena + start;
 }
 
@@ -303,6 +305,11 @@ static uint64_t env_u64(const char *name, uint64_t dflt)
 		return dflt;
 	}
 	return v;
+}
+
+size_t boot_usable_call(void *p)
+{
+	return boot_real.usable(p);
 }
 
 /* The inline usable-size read is used only if the real malloc is glibc's

@@ -34,9 +34,22 @@ extern struct boot_real boot_real;
  * malloc_usable_size at start-up). */
 extern bool boot_glibc_chunks;
 
-/* malloc_usable_size of a live block: glibc's chunk header read inline
+/* The real malloc_usable_size, out of line (other allocators). */
+size_t boot_usable_call(void *p) __attribute__((noinline, cold));
+
+/* malloc_usable_size of a live glibc block, read from its chunk header
  * (the size word before the block, less its header: 8 bytes, 16 for an
- * mmap'ed chunk), or the real function for other allocators. */
+ * mmap'ed chunk).  Only for the fast paths, which a thread enters only when
+ * boot_glibc_chunks holds (publish.c gives slots to no one otherwise). */
+static inline size_t boot_usable_glibc(void *p)
+{
+	size_t hdr = ((const size_t *)p)[-1];
+
+	/* size bits less flags, less 8, less 8 more if mmap'ed (2) */
+	return (hdr & ~(size_t)7) - 8 - ((hdr & 2) << 2);
+}
+
+/* malloc_usable_size of a live block, whatever the allocator. */
 static inline size_t boot_usable(void *p)
 {
 	if (__builtin_expect(boot_glibc_chunks, 1)) {
@@ -45,7 +58,7 @@ static inline size_t boot_usable(void *p)
 		/* size bits less flags, less 8, less 8 more if mmap'ed (2) */
 		return (hdr & ~(size_t)7) - 8 - ((hdr & 2) << 2);
 	}
-	return boot_real.usable(p);
+	return boot_usable_call(p);
 }
 
 /* Settings read once from the environment by the constructor. */

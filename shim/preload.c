@@ -29,9 +29,10 @@
 
 __thread struct tls_state tls_self __attribute__((tls_model("initial-exec")));
 
+/* Fast paths only: a slotted thread implies glibc chunks (boot.h). */
 static inline size_t usable_of(void *p)
 {
-	return boot_usable(p);
+	return boot_usable_glibc(p);
 }
 
 /* Everything but the common case, out of line so the fast path needs no
@@ -43,7 +44,7 @@ static SHIM_COLD void *counted_slow(enum seg_fn fn, uint64_t req, void *p)
 			      .failed = p == NULL };
 
 	if (p != NULL)
-		k.usable = usable_of(p);
+		k.usable = boot_usable(p);
 	pub_slow(t, &k);
 	return p;
 }
@@ -122,7 +123,7 @@ static SHIM_COLD void free_slow(void *p)
 	if (boot_in_arena(p))
 		return;		/* bootstrap blocks are never freed */
 	if (p != NULL && t->depth == 0) {
-		k.old_usable = usable_of(p);
+		k.old_usable = boot_usable(p);
 		if (ptr_maybe(p))
 			sample_free(p, 0);
 	}
@@ -133,19 +134,33 @@ static SHIM_COLD void free_slow(void *p)
 		pub_slow(t, &k);
 }
 
+/* A free whose block may be sampled or from the bootstrap arena (its
+ * filter bucket is marked): the whole call, out of line. */
+static SHIM_COLD void free_marked(struct seg_counters *c, void *p)
+{
+	if (boot_in_arena(p))
+		return;		/* bootstrap blocks are never freed */
+	tls_add(&c->fn[SEG_FN_FREE].calls, 1);
+	tls_count_free(c, usable_of(p));
+	/* Before the real free: once it runs, another thread may get p back
+	 * and sample it anew. */
+	sample_free(p, 0);
+	boot_real.free(p);
+}
+
 SHIM_EXPORT void free(void *p)
 {
 	struct tls_state *t = &tls_self;
 	struct seg_counters *c = t->ctr;
 
 	/* ctr != NULL: slotted and outside our own code (tls.h). */
-	if (likely(c != NULL && p != NULL && !boot_in_arena(p))) {
+	if (likely(c != NULL && p != NULL)) {
+		if (unlikely(ptr_maybe(p))) {
+			free_marked(c, p);
+			return;
+		}
 		tls_add(&c->fn[SEG_FN_FREE].calls, 1);
 		tls_count_free(c, usable_of(p));
-		/* Before the real free: once it runs, another thread may get
-		 * p back and sample it anew. */
-		if (unlikely(ptr_maybe(p)))
-			sample_free(p, 0);
 		boot_real.free(p);
 		return;
 	}
@@ -175,7 +190,7 @@ static inline void *counted_realloc(enum seg_fn fn, void *old,
 			return p;
 		}
 		k = (struct pub_call){ .fn = fn, .req = req, .ptr = p,
-				       .usable = usable_of(p), .old = old,
+				       .usable = boot_usable(p), .old = old,
 				       .old_usable = old_usable };
 	} else if (zero_frees) {
 		k = (struct pub_call){ .fn = fn, .old = old,
@@ -205,7 +220,7 @@ SHIM_EXPORT void *realloc(void *old, size_t size)
 	if (unlikely(boot_in_arena(old)))
 		return realloc_from_arena(old, size);
 	if (old != NULL) {
-		old_usable = usable_of(old);
+		old_usable = boot_usable(old);
 		if (unlikely(ptr_maybe(old)) && tls_self.depth == 0)
 			sample_free(old, size);
 	}
@@ -229,7 +244,7 @@ SHIM_EXPORT void *reallocarray(void *old, size_t n, size_t size)
 	if (unlikely(boot_in_arena(old)))
 		return realloc_from_arena(old, total);
 	if (old != NULL) {
-		old_usable = usable_of(old);
+		old_usable = boot_usable(old);
 		if (unlikely(ptr_maybe(old)) && tls_self.depth == 0)
 			sample_free(old, total);
 	}

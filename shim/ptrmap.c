@@ -45,7 +45,7 @@ void ptr_init(uint64_t sample_bytes)
 
 static void filter_add(const void *p, int d)
 {
-	uint8_t *f = &ptr_filter[ptr_hash(p) >> (64 - PTR_FILTER_BITS)];
+	uint8_t *f = &ptr_filter[ptr_bucket(p)];
 	uint8_t v = __atomic_load_n(f, __ATOMIC_RELAXED);
 
 	/* A saturated counter stays so: a false positive forever, never a
@@ -56,6 +56,11 @@ static void filter_add(const void *p, int d)
 						__ATOMIC_RELAXED))
 			return;
 	}
+}
+
+void ptr_pin(const void *p)
+{
+	__atomic_store_n(&ptr_filter[ptr_bucket(p)], 255, __ATOMIC_RELAXED);
 }
 
 bool ptr_insert(const void *p, uint32_t site, uint64_t size, uint64_t ns)
@@ -128,5 +133,6 @@ void ptr_reset(void)
 	 * the parent's: a new generation forgets them without a sweep. */
 	generation++;
 	for (unsigned i = 0; i < (1u << PTR_FILTER_BITS); i++)
-		ptr_filter[i] = ptr_all;
+		if (ptr_filter[i] != 255)	/* keep pinned buckets */
+			ptr_filter[i] = ptr_all;
 }

@@ -25,11 +25,22 @@ static inline uint64_t ptr_hash(const void *p)
 	return ((uint64_t)(uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull;
 }
 
-/* False: p is certainly not a sampled block. */
+/* The filter's bucket of p: 16-byte granules, wrapping every 256 KiB.
+ * No multiply: sampled blocks are few, so the aliasing costs little. */
+static inline unsigned ptr_bucket(const void *p)
+{
+	return (unsigned)((uintptr_t)p >> 4) & ((1u << PTR_FILTER_BITS) - 1);
+}
+
+/* False: p is certainly neither a sampled block nor a bootstrap block
+ * (their buckets are marked too, so free needs no arena test). */
 static inline bool ptr_maybe(const void *p)
 {
-	return ptr_filter[ptr_hash(p) >> (64 - PTR_FILTER_BITS)] != 0;
+	return ptr_filter[ptr_bucket(p)] != 0;
 }
+
+/* Marks p's bucket for good (bootstrap blocks). */
+void ptr_pin(const void *p);
 
 struct ptr_entry {
 	uintptr_t ptr;			/* 0 empty, 1 deleted */

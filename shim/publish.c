@@ -166,7 +166,9 @@ static void claim(struct tls_state *t)
 		tls_leave(t);
 	}
 	lock_slots();
-	for (i = 0; i < SEG_MAX_SLOTS; i++) {
+	/* The fast paths read glibc's chunk headers: with another allocator
+	 * underneath, every thread counts through the shared block. */
+	for (i = 0; i < SEG_MAX_SLOTS && boot_glibc_chunks; i++) {
 		uint32_t j = (slot_hint + i) % SEG_MAX_SLOTS;
 
 		if (seg_slots[j].state == SEG_SLOT_FREE) {
