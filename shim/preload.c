@@ -128,10 +128,12 @@ static SHIM_COLD void free_slow(void *p)
 			sample_free(p, 0);
 	}
 	boot_real.free(p);
-	if (t->depth == 0 && t->ctr != NULL && p == NULL)
+	if (t->depth == 0 && t->ctr != NULL && p == NULL) {
 		tls_add(&t->ctr->fn[SEG_FN_FREE].calls, 1);
-	else
+		tls_add(&t->ctr->free_null, 1);
+	} else {
 		pub_slow(t, &k);
+	}
 }
 
 /* A free whose block may be sampled or from the bootstrap arena (its
@@ -184,6 +186,7 @@ static inline void *counted_realloc(enum seg_fn fn, void *old,
 			tls_count_alloc(c, fn, req, usable_of(p));
 			if (old != NULL) {
 				tls_count_free(c, old_usable);
+				tls_add(&c->realloc_frees, 1);
 				if (p != old)
 					tls_add(&c->realloc_moves, 1);
 			}

@@ -128,12 +128,15 @@ static void count_call(struct seg_counters *c, bool shared,
 		return;
 	}
 	add(&c->fn[k->fn].bytes, k->req);
+	if (k->fn == SEG_FN_FREE && k->old == NULL)
+		add(&c->free_null, 1);
 	if (k->old != NULL) {
-		add(&c->free_blocks, 1);
 		add(&c->free_bytes, k->old_usable);
+		if (k->fn != SEG_FN_FREE)
+			add(k->ptr != NULL ? &c->realloc_frees : &c->zero_frees,
+			    1);
 	}
 	if (k->ptr != NULL) {
-		add(&c->alloc_blocks, 1);
 		add(&c->alloc_bytes, k->usable);
 		add(&c->hist[seg_hist_bucket(k->req)], 1);
 		if (k->old != NULL && k->old != k->ptr)

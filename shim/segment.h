@@ -105,13 +105,19 @@ struct seg_fn_counters {
  * them); in the retired block, with atomic adds.  All are monotonic. */
 struct seg_counters {
 	/* hot line: what every malloc/free touches */
-	uint64_t alloc_blocks;		/* successful allocations (new blocks) */
-	uint64_t free_blocks;		/* blocks released (free, realloc moves) */
 	uint64_t alloc_bytes;		/* usable bytes of allocated blocks */
 	uint64_t free_bytes;		/* usable bytes of released blocks */
 	uint64_t ops;			/* sum of alloctop_ops() arguments */
 	uint64_t realloc_moves;		/* reallocs that returned a new address */
-	uint64_t pad[2];
+	uint64_t free_null;		/* free(NULL) calls */
+	uint64_t realloc_frees;		/* reallocs that released an old block */
+	uint64_t zero_frees;		/* realloc(p, 0) that freed p, no block */
+	uint64_t pad;
+	/* Derived by the reader (seg_derive_blocks), never written by the
+	 * shim: block counts cost the fast path nothing this way. */
+	uint64_t alloc_blocks;		/* successful allocations (new blocks) */
+	uint64_t free_blocks;		/* blocks released (free, realloc) */
+	uint64_t pad2[6];
 	struct seg_fn_counters fn[SEG_FN_COUNT];
 	uint64_t hist[SEG_HIST_BUCKETS];	/* requested sizes of allocations */
 } __attribute__((aligned(SEG_ALIGN)));
@@ -225,6 +231,21 @@ struct seg_header {
 	uint64_t ptrs_dropped;		/* sampled blocks the pointer map had no
 					 * room for: their frees go unattributed */
 } __attribute__((aligned(SEG_ALIGN)));
+
+/* Fills in the block counts of summed counters: every successful call of
+ * an allocating entry point made a block, except a realloc(p, 0) that only
+ * freed; blocks were released by free of non-NULL, by reallocs that
+ * released their old block, and by those zero-size reallocs. */
+static inline void seg_derive_blocks(struct seg_counters *c)
+{
+	uint64_t made = 0;
+
+	for (unsigned f = 0; f < SEG_FN_FREE; f++)
+		made += c->fn[f].calls - c->fn[f].failed;
+	c->alloc_blocks = made - c->zero_frees;
+	c->free_blocks = c->fn[SEG_FN_FREE].calls - c->free_null +
+			 c->realloc_frees + c->zero_frees;
+}
 
 /* Where each region starts in a segment laid out by this ABI version.  The
  * reader never relies on it: it checks the offsets the header declares. */

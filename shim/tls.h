@@ -109,14 +109,12 @@ static inline void tls_count_alloc(struct seg_counters *c, enum seg_fn fn,
 {
 	tls_add(&c->fn[fn].calls, 1);
 	tls_add(&c->fn[fn].bytes, req);
-	tls_add(&c->alloc_blocks, 1);
 	tls_add(&c->alloc_bytes, usable);
 	tls_add(&c->hist[tls_hist_bucket(req)], 1);
 }
 
 static inline void tls_count_free(struct seg_counters *c, uint64_t usable)
 {
-	tls_add(&c->free_blocks, 1);
 	tls_add(&c->free_bytes, usable);
 }
 

@@ -459,6 +459,7 @@ int reader_snapshot(struct reader *r, struct snapshot *out)
 		add_counters(&s.total, &sl->c);
 		s.slots_active++;
 	}
+	seg_derive_blocks(&s.total);
 	s.threads_live = h.threads_live;
 	s.threads_total = h.threads_total;
 	s.threads_unslotted = h.threads_unslotted;

@@ -48,20 +48,16 @@ static unsigned char *make_image(void)
 	h->threads_live = 2;
 	h->threads_total = 3;
 	slots[0].state = SEG_SLOT_ACTIVE;
-	slots[0].c.alloc_blocks = 10;
 	slots[0].c.alloc_bytes = 1000;
 	slots[0].c.fn[SEG_FN_MALLOC].calls = 10;
 	slots[0].c.fn[SEG_FN_MALLOC].bytes = 900;
 	slots[7].state = SEG_SLOT_ACTIVE;
-	slots[7].c.alloc_blocks = 5;
 	slots[7].c.alloc_bytes = 500;
-	slots[7].c.free_blocks = 3;
 	slots[7].c.free_bytes = 300;
 	slots[7].c.fn[SEG_FN_CALLOC].calls = 5;
 	slots[7].c.fn[SEG_FN_FREE].calls = 3;
 	/* A free slot's leftovers must not count. */
-	slots[9].c.alloc_blocks = 99999;
-	ret->alloc_blocks = 1;
+	slots[9].c.fn[SEG_FN_MALLOC].calls = 99999;
 	ret->alloc_bytes = 100;
 	ret->fn[SEG_FN_MALLOC].calls = 1;
 	return img;
