@@ -19,7 +19,6 @@ alloctop_sim_CFLAGS = $(AM_CFLAGS) -g -fno-omit-frame-pointer \
 	-fno-optimize-sibling-calls
 alloctop_sim_LDADD = -lm
 
-EXTRA_DIST += src/sim/README-section.md
 
 # Its tests: about 30 s in all, each workload run for a second or two.
 SIM_TESTS = \
