@@ -14,3 +14,7 @@ shim_liballoctop_la_CFLAGS = $(AM_CFLAGS) $(UNWIND_CFLAGS) -fPIC \
 shim_liballoctop_la_LDFLAGS = -module -avoid-version -shared \
 	-Wl,-z,now -Wl,-z,nodelete
 shim_liballoctop_la_LIBADD = $(UNWIND_LIBS) -ldl -lm -lrt
+
+# A preload library is not linked against: no libtool archive beside it.
+install-exec-hook:
+	rm -f $(DESTDIR)$(shimdir)/liballoctop.la

@@ -115,6 +115,10 @@ static void text_sites(FILE *f, const struct report_tick *t)
 	n = sites_sorted(t->sites, t->sort, idx, top);
 	fprintf(f, "Hotspots by %s (%s):\n", sites_key_name(t->sort),
 		t->snap->sample_bytes == 1 ? "exact" : "sampled estimates");
+	if (n == 0) {
+		fprintf(f, "  (no allocation sampled yet)\n");
+		return;
+	}
 	fprintf(f, "  %10s %9s %10s %9s %10s  %s\n", "LIVE", "LIVE#", "ALLOC",
 		"ALLOC#", "ALLOC/s", "WHERE");
 	for (uint32_t i = 0; i < n; i++) {
