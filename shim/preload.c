@@ -169,42 +169,6 @@ SHIM_EXPORT void free(void *p)
 	free_slow(p);
 }
 
-/* realloc and reallocarray share this: old is released and a block of req
- * bytes allocated, unless the call failed (old stays, nothing moves) or
- * freed old for a zero size (glibc's realloc(p, 0)). */
-static inline void *counted_realloc(enum seg_fn fn, void *old,
-				    size_t old_usable, uint64_t req, void *p,
-				    bool zero_frees)
-{
-	struct tls_state *t = &tls_self;
-	struct seg_counters *c = t->ctr;
-	struct pub_call k;
-
-	if (likely(p != NULL)) {
-		t->countdown -= (int64_t)req;
-		if (likely(t->countdown > 0)) {
-			tls_count_alloc(c, fn, req, usable_of(p));
-			if (old != NULL) {
-				tls_count_free(c, old_usable);
-				tls_add(&c->realloc_frees, 1);
-				if (p != old)
-					tls_add(&c->realloc_moves, 1);
-			}
-			return p;
-		}
-		k = (struct pub_call){ .fn = fn, .req = req, .ptr = p,
-				       .usable = boot_usable(p), .old = old,
-				       .old_usable = old_usable };
-	} else if (zero_frees) {
-		k = (struct pub_call){ .fn = fn, .old = old,
-				       .old_usable = old_usable };
-	} else {
-		k = (struct pub_call){ .fn = fn, .req = req, .failed = true };
-	}
-	pub_slow(t, &k);
-	return p;
-}
-
 /* A block of the bootstrap arena handed to realloc: copy it out. */
 static void *realloc_from_arena(void *old, size_t size)
 {
@@ -216,20 +180,93 @@ static void *realloc_from_arena(void *old, size_t size)
 	return p;
 }
 
-SHIM_EXPORT void *realloc(void *old, size_t size)
+/* realloc and reallocarray, everything but the common case: a NULL or
+ * bootstrap or sampled old block, a zero size, a failure, a thread without
+ * a slot, a sample due.  Old is released and a block of size bytes
+ * allocated, unless the call failed (old stays) or freed old for a zero
+ * size (glibc's realloc(p, 0)). */
+static SHIM_COLD void *realloc_general(enum seg_fn fn, void *old, size_t size)
 {
+	struct tls_state *t = &tls_self;
+	struct pub_call k = { .fn = fn, .req = size };
 	size_t old_usable = 0;
+	void *p;
 
-	if (unlikely(boot_in_arena(old)))
+	if (boot_in_arena(old))
 		return realloc_from_arena(old, size);
 	if (old != NULL) {
 		old_usable = boot_usable(old);
-		if (unlikely(ptr_maybe(old)) && tls_self.depth == 0)
+		/* Before the call: once old is released, another thread may
+		 * get its address back and sample it anew. */
+		if (ptr_maybe(old) && t->depth == 0)
 			sample_free(old, size);
 	}
-	return counted_realloc(SEG_FN_REALLOC, old, old_usable, size,
-			       boot_real.realloc(old, size),
-			       old != NULL && size == 0);
+	p = boot_real.realloc(old, size);
+	if (p != NULL) {
+		t->countdown -= (int64_t)size;
+		k.ptr = p;
+		k.usable = boot_usable(p);
+		k.old = old;
+		k.old_usable = old_usable;
+	} else if (old != NULL && size == 0) {
+		k.req = 0;
+		k.old = old;		/* glibc freed it */
+		k.old_usable = old_usable;
+	} else {
+		k.failed = true;
+	}
+	pub_slow(t, &k);
+	return p;
+}
+
+/* The real realloc has run; the fast path cannot count it (failure, or a
+ * sample due). */
+static SHIM_COLD void *realloc_done_slow(enum seg_fn fn, void *old,
+					 size_t old_usable, size_t size,
+					 void *p)
+{
+	struct pub_call k = { .fn = fn, .req = size, .ptr = p, .old = old,
+			      .old_usable = old_usable, .failed = p == NULL };
+
+	if (p != NULL)
+		k.usable = usable_of(p);
+	else
+		k.old = NULL;	/* failed: old is still the program's */
+	pub_slow(&tls_self, &k);
+	return p;
+}
+
+/* The common case, inline: a slotted thread moving a live, unsampled
+ * block to a non-zero size. */
+static inline __attribute__((always_inline)) void *
+realloc_common(enum seg_fn fn, void *old, size_t size)
+{
+	struct tls_state *t = &tls_self;
+	struct seg_counters *c = t->ctr;
+	size_t old_usable;
+	void *p;
+
+	if (unlikely(c == NULL || old == NULL || size == 0 ||
+		     ptr_maybe(old)))
+		return realloc_general(fn, old, size);
+	old_usable = usable_of(old);
+	p = boot_real.realloc(old, size);
+	if (unlikely(p == NULL))
+		return realloc_done_slow(fn, old, old_usable, size, p);
+	t->countdown -= (int64_t)size;
+	if (unlikely(t->countdown <= 0))
+		return realloc_done_slow(fn, old, old_usable, size, p);
+	tls_count_alloc(c, fn, size, usable_of(p));
+	tls_count_free(c, old_usable);
+	tls_add(&c->realloc_frees, 1);
+	if (p != old)
+		tls_add(&c->realloc_moves, 1);
+	return p;
+}
+
+SHIM_EXPORT void *realloc(void *old, size_t size)
+{
+	return realloc_common(SEG_FN_REALLOC, old, size);
 }
 
 /* Not forwarded to the C library's reallocarray: glibc's calls realloc
@@ -237,23 +274,16 @@ SHIM_EXPORT void *realloc(void *old, size_t size)
 SHIM_EXPORT void *reallocarray(void *old, size_t n, size_t size)
 {
 	size_t total;
-	size_t old_usable = 0;
 
 	if (__builtin_mul_overflow(n, size, &total)) {
+		struct pub_call k = { .fn = SEG_FN_REALLOCARRAY,
+				      .failed = true };
+
+		pub_slow(&tls_self, &k);
 		errno = ENOMEM;
-		return counted_realloc(SEG_FN_REALLOCARRAY, old, 0, 0, NULL,
-				       false);
+		return NULL;
 	}
-	if (unlikely(boot_in_arena(old)))
-		return realloc_from_arena(old, total);
-	if (old != NULL) {
-		old_usable = boot_usable(old);
-		if (unlikely(ptr_maybe(old)) && tls_self.depth == 0)
-			sample_free(old, total);
-	}
-	return counted_realloc(SEG_FN_REALLOCARRAY, old, old_usable, total,
-			       boot_real.realloc(old, total),
-			       old != NULL && total == 0);
+	return realloc_common(SEG_FN_REALLOCARRAY, old, total);
 }
 
 SHIM_EXPORT size_t malloc_usable_size(void *p)
