@@ -252,7 +252,8 @@ static int run_exact(void)
 #define UNIT 65536u
 static const unsigned share[5] = { 40, 25, 15, 12, 8 };
 static const unsigned bsize[5] = { 262144, 65536, 1024, 16384, 256 };
-static void *ring[40u * UNIT / 256u];
+/* The most blocks a site makes in a round: s_site_4's 8 units of 256 B. */
+static void *ring[8u * UNIT / 256u];
 
 static NOINLINE void s_site_0(unsigned n, unsigned size)
 {
@@ -305,6 +306,8 @@ static int run_sampled(unsigned long rounds)
 		for (int i = 0; i < 5; i++) {
 			unsigned n = share[i] * UNIT / bsize[i];
 
+			if (n > sizeof ring / sizeof ring[0])
+				abort();
 			s_site[i](n, bsize[i]);
 			for (unsigned k = 0; k < n; k++) {
 				free(ring[k]);
