@@ -17,3 +17,6 @@ TESTS += $(SITES_TESTS)
 # XPASS fails `make check`.
 XFAIL_TESTS = tests/e2e/sites_first.sh
 EXTRA_DIST += $(SITES_TESTS) tests/e2e/sites.py
+# The speed side of issue 4 (not run by make check): exact mode against
+# heaptrack, and the measured tables.
+EXTRA_DIST += bench/heaptrack.sh bench/sites.md
