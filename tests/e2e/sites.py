@@ -22,7 +22,7 @@ usage: sites.py leak SOURCE TRUTH.json RUN.ndjson LEAKER EXACT
     A leak among healthy sites: in the last tick before the final one,
     sorted by growth, LEAKER is the top site; its live bytes grew between
     an early tick and that one while each healthy site's did not (EXACT=1:
-    by more than one block; EXACT=0: the growth of the leak dwarfs theirs).
+    by more than one block; EXACT=0: by less than a third of the leak's).
     With EXACT=1 the final counts also equal the truth.
 """
 import json
@@ -223,8 +223,10 @@ def leak(source, truth_path, run, leaker, is_exact):
             c.true(f"{name}: live bytes grew by {g} (> one {size} B block)",
                    g <= size)
         else:
-            c.true(f"{name}: live bytes grew by {g}, a tenth of the leak's "
-                   f"{grew} or more", g < grew / 10)
+            # Sampling noise: a ring of 256 blocks of 2 KiB at period
+            # 4 KiB has sd 41 KB per tick; the leak grows by about 1.3 MB.
+            c.true(f"{name}: live bytes grew by {g}, a third of the leak's "
+                   f"{grew} or more", g < grew / 3)
     if is_exact:
         last = by_function(all_ticks[-1])
         for name, t in truth.items():
