@@ -12,10 +12,6 @@ tests_progs_sites_CFLAGS = $(AM_CFLAGS) -g -O1 -fno-inline \
 SITES_TESTS = tests/e2e/sites_exact.sh tests/e2e/sites_first.sh \
 	tests/e2e/sites_sampled.sh tests/e2e/sites_leak.sh
 TESTS += $(SITES_TESTS)
-# Known shim bug: exact mode drops each thread's first allocation from the
-# sites (see the test's header).  Remove once shim/publish.c is fixed: an
-# XPASS fails `make check`.
-XFAIL_TESTS = tests/e2e/sites_first.sh
 EXTRA_DIST += $(SITES_TESTS) tests/e2e/sites.py
 # The speed side of issue 4 (not run by make check): exact mode against
 # heaptrack, and the measured tables.

@@ -3,12 +3,8 @@
 # workload as sites_exact.sh without the throw-away allocation each thread
 # makes first (--cold), so the first allocation of main and of the worker
 # thread are counted site allocations.
-#
-# Expected to fail (XFAIL_TESTS in tests/sites.mk): shim/publish.c
-# pub_slow() takes no sample on the call that claims the thread's slot
-# ("A first call arrives with the countdown at 0: no sample"), which is
-# right for sampling but drops one allocation per thread from the sites in
-# exact mode (site_a_malloc shows 599 of 600, site_f_thread 499 of 500).
+# (The call that claims a thread's slot arrives with the countdown at 0;
+# under sampling it is not a sample, in exact mode it must be.)
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 [ "$PYTHON3" != no ] || exit 77
 
