@@ -37,11 +37,12 @@ static inline size_t usable_of(void *p)
 
 /* Everything but the common case, out of line so the fast path needs no
  * stack frame for it. */
-static SHIM_COLD void *counted_slow(enum seg_fn fn, uint64_t req, void *p)
+static SHIM_COLD void *counted_slow(enum seg_fn fn, uint64_t req, void *p,
+				     uintptr_t ret)
 {
 	struct tls_state *t = &tls_self;
 	struct pub_call k = { .fn = fn, .req = req, .ptr = p,
-			      .failed = p == NULL };
+			      .failed = p == NULL, .ret = ret };
 
 	if (p != NULL)
 		k.usable = boot_usable(p);
@@ -64,7 +65,8 @@ static inline void *counted(enum seg_fn fn, uint64_t req, void *p)
 	}
 	if (unlikely(t->depth != 0))
 		return p;
-	return counted_slow(fn, req, p);
+	return counted_slow(fn, req, p,
+			    (uintptr_t)__builtin_return_address(0));
 }
 
 SHIM_EXPORT void *malloc(size_t size)
@@ -185,10 +187,11 @@ static void *realloc_from_arena(void *old, size_t size)
  * a slot, a sample due.  Old is released and a block of size bytes
  * allocated, unless the call failed (old stays) or freed old for a zero
  * size (glibc's realloc(p, 0)). */
-static SHIM_COLD void *realloc_general(enum seg_fn fn, void *old, size_t size)
+static SHIM_COLD void *realloc_general(enum seg_fn fn, void *old, size_t size,
+				       uintptr_t ret)
 {
 	struct tls_state *t = &tls_self;
-	struct pub_call k = { .fn = fn, .req = size };
+	struct pub_call k = { .fn = fn, .req = size, .ret = ret };
 	size_t old_usable = 0;
 	void *p;
 
@@ -223,10 +226,11 @@ static SHIM_COLD void *realloc_general(enum seg_fn fn, void *old, size_t size)
  * sample due). */
 static SHIM_COLD void *realloc_done_slow(enum seg_fn fn, void *old,
 					 size_t old_usable, size_t size,
-					 void *p)
+					 void *p, uintptr_t ret)
 {
 	struct pub_call k = { .fn = fn, .req = size, .ptr = p, .old = old,
-			      .old_usable = old_usable, .failed = p == NULL };
+			      .old_usable = old_usable, .failed = p == NULL,
+			      .ret = ret };
 
 	if (p != NULL)
 		k.usable = usable_of(p);
@@ -248,14 +252,17 @@ realloc_common(enum seg_fn fn, void *old, size_t size)
 
 	if (unlikely(c == NULL || old == NULL || size == 0 ||
 		     ptr_maybe(old)))
-		return realloc_general(fn, old, size);
+		return realloc_general(fn, old, size,
+				       (uintptr_t)__builtin_return_address(0));
 	old_usable = usable_of(old);
 	p = boot_real.realloc(old, size);
 	if (unlikely(p == NULL))
-		return realloc_done_slow(fn, old, old_usable, size, p);
+		return realloc_done_slow(fn, old, old_usable, size, p,
+				(uintptr_t)__builtin_return_address(0));
 	t->countdown -= (int64_t)size;
 	if (unlikely(t->countdown <= 0))
-		return realloc_done_slow(fn, old, old_usable, size, p);
+		return realloc_done_slow(fn, old, old_usable, size, p,
+				(uintptr_t)__builtin_return_address(0));
 	tls_count_alloc(c, fn, size, usable_of(p));
 	tls_count_free(c, old_usable);
 	tls_add(&c->realloc_frees, 1);

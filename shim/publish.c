@@ -37,6 +37,7 @@
 #include "modules.h"
 #include "ptrmap.h"
 #include "sample.h"
+#include "stack.h"
 
 static struct seg_header *seg;		/* NULL until published, or disabled */
 static uint64_t seg_size;
@@ -230,6 +231,7 @@ static void thread_exit(void *unused)
 	}
 	if (seg != NULL)
 		__atomic_fetch_sub(&seg->threads_live, 1, __ATOMIC_RELAXED);
+	stack_release(t);
 	t->status = TLS_RETIRED;
 }
 

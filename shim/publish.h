@@ -23,6 +23,7 @@ struct pub_call {
 	void *old;		/* the block released (free, realloc), or NULL */
 	uint64_t old_usable;
 	bool failed;
+	uintptr_t ret;		/* the entry point's return address, or 0 */
 };
 
 /* Constructor and destructor halves (boot.c calls them). */

@@ -194,6 +194,9 @@ void sample_take(struct tls_state *t, const struct pub_call *k)
 	uint64_t wo;
 	uint32_t id;
 	int n;
+	/* At a fixed distance from the program's stack pointer for a given
+	 * call path: with the return address, the stack cache's key. */
+	uintptr_t key = (uintptr_t)__builtin_frame_address(0);
 
 	if (h == NULL)
 		return;
@@ -203,8 +206,11 @@ void sample_take(struct tls_state *t, const struct pub_call *k)
 	 * index lock we may hold). */
 	t->sampling = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	n = stack_capture(frames, SEG_MAX_FRAMES);
-	id = find_site(h, sites, frames, n, hash_frames(frames, n));
+	n = stack_capture(t, k->ret, key, frames, SEG_MAX_FRAMES, &id);
+	if (id >= SEG_MAX_SITES) {
+		id = find_site(h, sites, frames, n, hash_frames(frames, n));
+		stack_remember_site(t, id);
+	}
 	weights(k->req, &wb, &wo);
 	__atomic_fetch_add(&sites[id].alloc_bytes, wb, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&sites[id].alloc_objects, wo, __ATOMIC_RELAXED);
@@ -240,6 +246,7 @@ void sample_free(const void *p, uint64_t grown_to)
 
 void sample_reset(void)
 {
+	stack_forget_sites();
 	memset(site_index, 0, sizeof site_index);
 	__atomic_store_n(&index_lock, 0, __ATOMIC_RELAXED);
 	ptr_reset();

@@ -4,19 +4,56 @@
  * a short stack once warm, PERF-NOTES.md).  Our own frames are dropped by
  * address (everything inside liballoctop's mapping), not by a fixed count,
  * so inlining decisions cannot shift what the user sees.
+ *
+ * Exact mode samples every allocation, and most allocations repeat a stack
+ * already seen.  A per-thread cache, keyed by the entry point's return
+ * address and the caller's frame address, remembers each stack with the
+ * address of the stack slot that holds every return address; a hit is
+ * taken only if all of them still hold those values, which is what makes
+ * it the same stack (PERF-NOTES.md measured +14.5 ns per pair this way,
+ * against +87 ns for unwinding, with no mismatch in 4.8 M hits).  Slots are
+ * read only inside the thread's own stack bounds, so a program that
+ * switches stacks (coroutines) simply misses.
  */
 #include "config.h"
 
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <link.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "segment.h"
 #include "stack.h"
 
-#define SEG_MAX_FRAMES_HINT ((int)SEG_MAX_FRAMES)
+#define CACHE_ENTRIES 128u		/* direct-mapped; a power of two */
+#define CACHE_FRAMES 32u		/* deeper stacks are not cached */
+
+struct cache_entry {
+	uintptr_t ret;			/* key */
+	uintptr_t key;
+	uint32_t n;			/* frames; 0 = empty */
+	uint32_t site;			/* + 1; 0 = not known yet */
+	uint32_t gen;			/* of site */
+	uint32_t pad;
+	uintptr_t ip[CACHE_FRAMES];
+	uintptr_t slot[CACHE_FRAMES];	/* where ip[i] lives on the stack */
+};
+
+struct stack_cache {
+	uintptr_t lo, hi;		/* the thread's stack */
+	struct cache_entry *last;	/* the entry stack_capture returned */
+	struct cache_entry e[CACHE_ENTRIES];
+};
+
+extern void *__libc_stack_end;
 
 static uintptr_t self_lo, self_hi;
+static uint32_t site_gen = 1;
 
 static int find_self(struct dl_phdr_info *i, size_t size, void *arg)
 {
@@ -53,23 +90,184 @@ void stack_warm_up(void)
 	(void)unw_backtrace(frames, 8);
 }
 
-/* Our frames above the entry point: capture, sample, slow path, entry. */
-#define STACK_OURS_MAX 8
-
-int stack_capture(void **frames, int max)
+static int ours(uintptr_t ip)
 {
-	void *buf[SEG_MAX_FRAMES_HINT + STACK_OURS_MAX];
+	return ip >= self_lo && ip < self_hi;
+}
+
+/* The calling thread's stack bounds; 0, 0 when unknown. */
+static void stack_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+	pthread_attr_t a;
+	void *base;
+	size_t size;
+
+	*lo = *hi = 0;
+	if (syscall(SYS_gettid) == getpid()) {
+		struct rlimit rl;
+		uintptr_t top = (uintptr_t)__libc_stack_end;
+
+		if (getrlimit(RLIMIT_STACK, &rl) != 0 ||
+		    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1u << 30))
+			rl.rlim_cur = 8u << 20;
+		*hi = top;
+		*lo = top - rl.rlim_cur;
+		return;
+	}
+	if (pthread_getattr_np(pthread_self(), &a) != 0)
+		return;
+	if (pthread_attr_getstack(&a, &base, &size) == 0) {
+		*lo = (uintptr_t)base;
+		*hi = (uintptr_t)base + size;
+	}
+	pthread_attr_destroy(&a);
+}
+
+static struct stack_cache *cache_of(struct tls_state *t)
+{
+	struct stack_cache *c = t->stack_cache;
+
+	if (c != NULL || t->stack_cache_failed)
+		return c;
+	c = mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c == MAP_FAILED) {
+		t->stack_cache_failed = 1;
+		return NULL;
+	}
+	tls_enter(t);	/* pthread_getattr_np may allocate: ours */
+	stack_bounds(&c->lo, &c->hi);
+	tls_leave(t);
+	t->stack_cache = c;
+	return c;
+}
+
+static struct cache_entry *entry_for(struct stack_cache *c, uintptr_t ret,
+				     uintptr_t key)
+{
+	uintptr_t h = (ret ^ (key * 0x9e3779b97f4a7c15ull)) >> 4;
+
+	return &c->e[(h ^ (h >> 17)) & (CACHE_ENTRIES - 1)];
+}
+
+static int hit(const struct stack_cache *c, const struct cache_entry *e,
+	       uintptr_t ret, uintptr_t key)
+{
+	if (e->n == 0 || e->ret != ret || e->key != key || key < c->lo ||
+	    e->slot[e->n - 1] >= c->hi)
+		return 0;
+	for (uint32_t i = 0; i < e->n; i++)
+		if (*(const uintptr_t *)e->slot[i] != e->ip[i])
+			return 0;
+	return 1;
+}
+
+/* A full unwind that also records where each return address lives; fills
+ * e when the stack may be cached.  Returns the frame count. */
+static int unwind(struct stack_cache *c, struct cache_entry *e,
+		  uintptr_t key, void **frames, int max)
+{
+	unw_context_t uc;
+	unw_cursor_t cur;
+	unw_word_t ip;
+	unw_word_t sp;
+	int n = 0;
+	int cacheable = c != NULL && e != NULL;
+
+	if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
+		return 0;
+	do {
+		if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 ||
+		    unw_get_reg(&cur, UNW_REG_SP, &sp) != 0 || ip == 0)
+			break;
+		if (n == 0 && ours(ip))
+			continue;	/* still inside the shim */
+		frames[n] = (void *)ip;
+		if (cacheable && (unsigned)n < CACHE_FRAMES &&
+		    sp - 8 >= key && sp - 8 < c->hi && sp >= 8) {
+			e->ip[n] = ip;
+			e->slot[n] = sp - 8;
+		} else {
+			cacheable = 0;
+		}
+		n++;
+	} while (n < max && unw_step(&cur) > 0);
+	if (cacheable && n > 0 && unw_step(&cur) <= 0) {
+		e->n = (uint32_t)n;	/* the whole stack, recorded */
+		e->site = 0;
+	} else if (e != NULL) {
+		e->n = 0;
+	}
+	return n;
+}
+
+int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
+		  void **frames, int max, uint32_t *site)
+{
+	void *buf[SEG_MAX_FRAMES + 8];
+	struct stack_cache *c = NULL;
+	struct cache_entry *e = NULL;
 	int n;
 	int skip = 0;
 	int out = 0;
 
-	if (max > SEG_MAX_FRAMES_HINT)
-		max = SEG_MAX_FRAMES_HINT;
-	n = unw_backtrace(buf, max + STACK_OURS_MAX);
-	while (skip < n && (uintptr_t)buf[skip] >= self_lo &&
-	       (uintptr_t)buf[skip] < self_hi)
+	*site = UINT32_MAX;
+	if (max > (int)SEG_MAX_FRAMES)
+		max = (int)SEG_MAX_FRAMES;
+	if (ret != 0 && key != 0 && (c = cache_of(t)) != NULL) {
+		e = entry_for(c, ret, key);
+		c->last = NULL;
+		if (hit(c, e, ret, key)) {
+			for (uint32_t i = 0; i < e->n; i++)
+				frames[i] = (void *)e->ip[i];
+			if (e->site != 0 && e->gen == site_gen)
+				*site = e->site - 1;
+			c->last = e;
+			return (int)e->n;
+		}
+		if (key >= c->lo && key < c->hi) {
+			e->ret = ret;
+			e->key = key;
+			n = unwind(c, e, key, frames, max);
+			if (e->n != 0 && e->ip[0] == ret) {
+				c->last = e;
+				return n;
+			}
+			e->n = 0;
+			if (n > 0)
+				return n;
+		}
+	}
+	/* No cache: the fast trace of libunwind. */
+	n = unw_backtrace(buf, max + 8);
+	while (skip < n && ours((uintptr_t)buf[skip]))
 		skip++;
 	for (int i = skip; i < n && out < max; i++)
 		frames[out++] = buf[i];
 	return out;
+}
+
+void stack_remember_site(struct tls_state *t, uint32_t site)
+{
+	struct stack_cache *c = t->stack_cache;
+
+	if (c != NULL && c->last != NULL) {
+		c->last->site = site + 1;
+		c->last->gen = site_gen;
+	}
+}
+
+void stack_forget_sites(void)
+{
+	__atomic_fetch_add(&site_gen, 1, __ATOMIC_RELAXED);
+}
+
+void stack_release(struct tls_state *t)
+{
+	struct stack_cache *c = t->stack_cache;
+
+	t->stack_cache = NULL;
+	t->stack_cache_failed = 1;	/* exiting: no new one */
+	if (c != NULL)
+		munmap(c, sizeof *c);
 }

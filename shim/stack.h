@@ -1,13 +1,35 @@
-/* shim/stack.h - call-stack capture with libunwind. */
+/* shim/stack.h - call-stack capture with libunwind, and a per-thread cache
+ * of stacks for exact mode. */
 #ifndef ALLOCTOP_SHIM_STACK_H
 #define ALLOCTOP_SHIM_STACK_H
+
+#include <stdint.h>
+
+#include "tls.h"
 
 /* First use of libunwind builds caches and may allocate or take loader
  * locks: done once from the constructor, under the reentrancy guard. */
 void stack_warm_up(void);
 
-/* Fills frames[0..max) with return addresses, innermost first, our own
- * frames removed; returns the count.  Call under the reentrancy guard. */
-int stack_capture(void **frames, int max);
+/* The program's stack at an interposed entry point: frames[0..n) return
+ * addresses, innermost first, our own frames removed; returns n.
+ *
+ * ret is the entry point's return address and key an address that sits at
+ * a fixed distance from the program's stack pointer for a given call path
+ * (the caller's frame address); when both are non-zero a per-thread cache
+ * answers repeated stacks without unwinding: a hit is taken only if every
+ * return address it remembers is still in its slot on the stack.  *site
+ * receives the call-site number remembered with a hit, or UINT32_MAX. */
+int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
+		  void **frames, int max, uint32_t *site);
+
+/* Remembers the site number of the stack stack_capture just returned. */
+void stack_remember_site(struct tls_state *t, uint32_t site);
+
+/* Forget every remembered site number (a fork gave us a new table). */
+void stack_forget_sites(void);
+
+/* Thread exit: release the thread's cache. */
+void stack_release(struct tls_state *t);
 
 #endif

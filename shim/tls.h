@@ -40,6 +40,8 @@ struct tls_state {
 	uint32_t sampling;		/* inside sample_take: take no other */
 	struct seg_counters *saved_ctr;	/* ctr and countdown while depth > 0 */
 	int64_t saved_countdown;
+	struct stack_cache *stack_cache;	/* exact mode's (stack.c) */
+	uint32_t stack_cache_failed;
 };
 
 extern __thread struct tls_state tls_self
