@@ -95,8 +95,10 @@ static int ours(uintptr_t ip)
 	return ip >= self_lo && ip < self_hi;
 }
 
-/* The calling thread's stack bounds; 0, 0 when unknown. */
-static void stack_bounds(uintptr_t *lo, uintptr_t *hi)
+/* The calling thread's stack bounds; 0, 0 when unknown.  The main thread
+ * needs no allocation for it; other threads ask pthread_getattr_np, which
+ * may allocate (uncounted: ours), once per thread. */
+static void stack_bounds(struct tls_state *t, uintptr_t *lo, uintptr_t *hi)
 {
 	pthread_attr_t a;
 	void *base;
@@ -114,13 +116,15 @@ static void stack_bounds(uintptr_t *lo, uintptr_t *hi)
 		*lo = top - rl.rlim_cur;
 		return;
 	}
-	if (pthread_getattr_np(pthread_self(), &a) != 0)
-		return;
-	if (pthread_attr_getstack(&a, &base, &size) == 0) {
-		*lo = (uintptr_t)base;
-		*hi = (uintptr_t)base + size;
+	tls_enter(t);
+	if (pthread_getattr_np(pthread_self(), &a) == 0) {
+		if (pthread_attr_getstack(&a, &base, &size) == 0) {
+			*lo = (uintptr_t)base;
+			*hi = (uintptr_t)base + size;
+		}
+		pthread_attr_destroy(&a);
 	}
-	pthread_attr_destroy(&a);
+	tls_leave(t);
 }
 
 static struct stack_cache *cache_of(struct tls_state *t)
@@ -135,9 +139,7 @@ static struct stack_cache *cache_of(struct tls_state *t)
 		t->stack_cache_failed = 1;
 		return NULL;
 	}
-	tls_enter(t);	/* pthread_getattr_np may allocate: ours */
-	stack_bounds(&c->lo, &c->hi);
-	tls_leave(t);
+	stack_bounds(t, &c->lo, &c->hi);
 	t->stack_cache = c;
 	return c;
 }

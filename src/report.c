@@ -512,7 +512,10 @@ void report_json(FILE *f, const struct report_tick *t)
 			",\"failed\":%" PRIu64 "}", fn ? "," : "",
 			snap_fn_name((enum seg_fn)fn), c->fn[fn].calls,
 			c->fn[fn].bytes, c->fn[fn].failed);
-	fprintf(f, "},\"threads\":{\"live\":%" PRIu64 ",\"total\":%" PRIu64
+	fprintf(f, "},\"sampling\":{\"samples\":%" PRIu64 ",\"sites_dropped\":%"
+		PRIu64 ",\"ptrs_dropped\":%" PRIu64 "}", s->samples,
+		s->sites_dropped, s->ptrs_dropped);
+	fprintf(f, ",\"threads\":{\"live\":%" PRIu64 ",\"total\":%" PRIu64
 		",\"unslotted\":%" PRIu64 "}", s->threads_live,
 		s->threads_total, s->threads_unslotted);
 	json_proc(f, t);

@@ -463,6 +463,9 @@ int reader_snapshot(struct reader *r, struct snapshot *out)
 	s.threads_live = h.threads_live;
 	s.threads_total = h.threads_total;
 	s.threads_unslotted = h.threads_unslotted;
+	s.samples = h.samples;
+	s.sites_dropped = h.sites_dropped;
+	s.ptrs_dropped = h.ptrs_dropped;
 	r->last = s;
 	r->have_last = true;
 	*out = s;

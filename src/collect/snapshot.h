@@ -24,6 +24,9 @@ struct snapshot {
 	uint64_t threads_total;
 	uint64_t threads_unslotted;
 	uint32_t slots_active;
+	uint64_t samples;		/* stacks captured */
+	uint64_t sites_dropped;		/* samples sent to "other": table full */
+	uint64_t ptrs_dropped;		/* sampled blocks whose free is unseen */
 	bool stale;			/* counts did not settle: last tick's */
 };
 
