@@ -266,7 +266,13 @@ static void hp_draw(struct ui *u, struct panel *p, WINDOW *win, int h, int w)
 		 "ticks; %s change point", g->avg,
 		 GRAPH_AVG_WINDOW, g->change);
 	draw_text(win, y++, 0, w, draw_attr(DRAW_NORMAL),
-		  "Counts are exact; call-site figures are sampled estimates");
+		  "Counts are exact; call-site figures are sampled estimates "
+		  "unless sampling is every alloc (--exact)");
+	draw_fmt(win, y++, 0, w, draw_attr(DRAW_NORMAL),
+		 "Hotspots: a row holding %.0f%% of the sampled live bytes "
+		 "is a warning, %.0f%% critical",
+		 100 * screen_hotspot_bands.warn_live_share,
+		 100 * screen_hotspot_bands.crit_live_share);
 	panel_draw(p, win, y, 0, h - y, w);
 }
 
