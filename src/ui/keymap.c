@@ -57,6 +57,12 @@ const struct keymap_entry keymap_table[] = {
 	{ KEY_ENTER, KEYMAP_ENTER, KEYMAP_TABLE, NULL, NULL },
 	{ KEY_ESC, KEYMAP_BACK, KEYMAP_TABLE, NULL,
 	  "back from the details, or clear the filter" },
+	{ 'v', KEYMAP_VIEW, KEYMAP_HOTSPOTS, "View",
+	  "next view: in-use space, in-use objects, allocated space, "
+	  "allocated objects" },
+	{ 'c', KEYMAP_GROUP, KEYMAP_HOTSPOTS, "Group",
+	  "rows per call site, per function (flat), or per function "
+	  "cumulative (every function on the stack)" },
 	{ KEY_F(10), KEYMAP_QUIT, KEYMAP_GLOBAL, "Quit",
 	  "quit (a launched command gets SIGTERM)" },
 	{ 'q', KEYMAP_QUIT, KEYMAP_GLOBAL, NULL, NULL },
@@ -64,15 +70,28 @@ const struct keymap_entry keymap_table[] = {
 
 const size_t keymap_table_len = sizeof keymap_table / sizeof keymap_table[0];
 
-enum keymap_action keymap_lookup(int key, bool table)
+/* Scopes nest (keymap.h): a binding applies where its scope is at most
+ * the screen's. */
+static bool in_scope(enum keymap_scope binding, enum keymap_scope where)
+{
+	return binding <= where;
+}
+
+enum keymap_action keymap_lookup(int key, enum keymap_scope where)
 {
 	for (size_t i = 0; i < keymap_table_len; i++) {
 		const struct keymap_entry *e = &keymap_table[i];
 
-		if (e->key == key && (e->scope == KEYMAP_GLOBAL || table))
+		if (e->key == key && in_scope(e->scope, where))
 			return e->action;
 	}
 	return KEYMAP_NONE;
+}
+
+const char *keymap_scope_name(enum keymap_scope s)
+{
+	return s == KEYMAP_HOTSPOTS ? "hotspots" :
+	       s == KEYMAP_TABLE ? "tables" : "always";
 }
 
 const char *keymap_key_name(int key, char *out, size_t len)
@@ -137,7 +156,7 @@ size_t keymap_help(struct keymap_help *out, size_t max)
 	return n;
 }
 
-void keymap_draw_bar(WINDOW *w, int y, bool table)
+void keymap_draw_bar(WINDOW *w, int y, enum keymap_scope where)
 {
 	int maxx = getmaxx(w);
 	int x = 0;
@@ -147,7 +166,7 @@ void keymap_draw_bar(WINDOW *w, int y, bool table)
 		const struct keymap_entry *e = &keymap_table[i];
 		char name[16];
 
-		if (e->bar == NULL || (e->scope == KEYMAP_TABLE && !table))
+		if (e->bar == NULL || !in_scope(e->scope, where))
 			continue;
 		keymap_key_name(e->key, name, sizeof name);
 		if (e->action == KEYMAP_SORT_PREV)

@@ -35,12 +35,18 @@ enum keymap_action {
 	KEYMAP_FILTER,
 	KEYMAP_ENTER,
 	KEYMAP_BACK,
+	/* on the Hotspots screen */
+	KEYMAP_VIEW,
+	KEYMAP_GROUP,
 	KEYMAP_ACTION_COUNT
 };
 
+/* Each scope includes the ones above it: the Hotspots screen is a table
+ * too, and every screen takes the global keys. */
 enum keymap_scope {
 	KEYMAP_GLOBAL,
 	KEYMAP_TABLE,		/* only where the screen shows a table */
+	KEYMAP_HOTSPOTS,	/* only on the Hotspots screen */
 };
 
 struct keymap_entry {
@@ -54,9 +60,10 @@ struct keymap_entry {
 extern const struct keymap_entry keymap_table[];
 extern const size_t keymap_table_len;
 
-/* The action bound to key; tables only see KEYMAP_TABLE bindings when
- * table is true.  KEYMAP_NONE for an unbound key. */
-enum keymap_action keymap_lookup(int key, bool table);
+/* The action bound to key on a screen of scope where (the most specific
+ * scope it has: KEYMAP_GLOBAL for a screen without a table).  KEYMAP_NONE
+ * for an unbound key. */
+enum keymap_action keymap_lookup(int key, enum keymap_scope where);
 
 /* "F1", "q", "Tab", "Space", "^L", "PgUp", ... into out. */
 const char *keymap_key_name(int key, char *out, size_t len);
@@ -71,7 +78,11 @@ struct keymap_help {
 /* Fills up to max lines; returns how many actions there are. */
 size_t keymap_help(struct keymap_help *out, size_t max);
 
-/* Draws the function bar ("F1Help  TabNext ...") on row y of w. */
-void keymap_draw_bar(WINDOW *w, int y, bool table);
+/* Draws the function bar ("F1Help  TabNext ...") on row y of w, with the
+ * keys of scope where. */
+void keymap_draw_bar(WINDOW *w, int y, enum keymap_scope where);
+
+/* "always", "tables" or "hotspots", for the help screen. */
+const char *keymap_scope_name(enum keymap_scope s);
 
 #endif

@@ -6,6 +6,7 @@ src_ui_libui_a_SOURCES = \
 	src/ui/screen.h \
 	src/ui/screen_overview.c \
 	src/ui/screen_tables.c \
+	src/ui/screen_hotspots.c \
 	src/ui/screen_log.c \
 	src/ui/panel.c src/ui/panel.h \
 	src/ui/graph.c src/ui/graph.h \
@@ -14,6 +15,12 @@ src_ui_libui_a_SOURCES = \
 
 # TUI tests: the real program in a private tmux server (tests/tui/lib.sh).
 TESTS += tests/tui/overview.sh tests/tui/exit.sh tests/tui/attach.sh \
-	tests/tui/signal.sh
+	tests/tui/signal.sh tests/tui/hotspots.sh
 EXTRA_DIST += tests/tui/lib.sh tests/tui/overview.sh tests/tui/exit.sh \
-	tests/tui/attach.sh tests/tui/signal.sh
+	tests/tui/attach.sh tests/tui/signal.sh tests/tui/hotspots.sh
+
+# The Hotspots test's workload: -g -O0 keeps leak_slowly and churn_fast
+# as frames of their own, with the lines of their malloc calls.
+check_PROGRAMS += tests/tui/leaky
+tests_tui_leaky_SOURCES = tests/tui/leaky.c
+tests_tui_leaky_CFLAGS = $(AM_CFLAGS) -g -O0

@@ -162,6 +162,31 @@ bool panel_in_detail(const struct panel *p)
 	return p->detail != NULL;
 }
 
+void panel_set_sort(struct panel *p, int col, bool desc)
+{
+	if (col < 0 || col >= p->cls->ncols)
+		return;
+	p->sort_col = col;
+	p->desc = desc;
+	sort_rows(p);
+	clamp(p);
+}
+
+const void *panel_row(const struct panel *p, size_t i)
+{
+	return i < p->n_rows ? p->rows[i] : NULL;
+}
+
+const void *panel_selected(const struct panel *p)
+{
+	return p->n_rows ? p->rows[p->sel] : NULL;
+}
+
+const void *panel_detail(const struct panel *p)
+{
+	return p->detail;
+}
+
 static void move_sel(struct panel *p, long delta)
 {
 	long s = (long)p->sel + delta;

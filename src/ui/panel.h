@@ -58,6 +58,17 @@ size_t panel_total(const struct panel *p);
 
 bool panel_in_detail(const struct panel *p);
 
+/* Sorts by column col (ignored if out of range), descending if desc. */
+void panel_set_sort(struct panel *p, int col, bool desc);
+
+/* Shown row i in the current order (as of the last panel_set_rows or
+ * sort key), NULL past the end; the selected row; the drill-down's copy.
+ * NULL when there is none.  Screens that keep history per row use them
+ * to decide which rows to follow. */
+const void *panel_row(const struct panel *p, size_t i);
+const void *panel_selected(const struct panel *p);
+const void *panel_detail(const struct panel *p);
+
 /* Acts on a table key; returns UI_ flags (ui/screen.h). */
 int panel_key(struct panel *p, enum keymap_action a);
 

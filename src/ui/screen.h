@@ -60,6 +60,12 @@ struct screen {
 	void (*update)(struct ui *u, struct panel *p);
 	/* Draws the h x w body in win (rows 0 .. h-1). */
 	void (*draw)(struct ui *u, struct panel *p, WINDOW *win, int h, int w);
+	/* Once per tick, after the model took it: records the screen's own
+	 * per-tick history (bounded).  NULL: none. */
+	void (*tick)(struct ui *u, struct panel *p);
+	/* A key the screen handles before its table does; UI_OK: not
+	 * handled.  NULL: none. */
+	int (*key)(struct ui *u, struct panel *p, enum keymap_action a);
 };
 
 extern const struct screen screen_overview;
@@ -67,21 +73,25 @@ extern const struct screen screen_hotspots;
 extern const struct screen screen_alerts;
 extern const struct screen screen_help;
 
-/* One call site as the Hotspots table shows it.  The model has no call
- * sites yet; when it does, screen_hotspots' update fills these. */
-struct screen_hotspot {
-	char site[160];			/* symbolized innermost frame(s) */
-	double bytes_per_s;		/* estimated, allocated here */
-	double allocs_per_s;
-	uint64_t live_bytes;		/* estimated, still allocated */
-	uint64_t live_objects;
-	uint64_t min_size;
-	uint64_t max_size;
+/* Severity bands of the Hotspots table: a row holding at least this
+ * share (0..1) of all sampled live bytes is drawn as a warning, or as
+ * critical.  The one place they are set; alloctop.yaml's bands are meant
+ * to feed them. */
+struct screen_bands {
+	double warn_live_share;
+	double crit_live_share;
 };
+
+extern struct screen_bands screen_hotspot_bands;
 
 /* "CRIT", "WARN", "info", and the role each is drawn in. */
 const char *screen_severity_name(enum model_severity s);
 enum draw_role screen_severity_role(enum model_severity s);
+
+/* Writes s wrapped at w columns from row y, stopping at row h (the
+ * area's end); returns the next free row. */
+int screen_wrap(WINDOW *win, int y, int x, int h, int w, attr_t a,
+		const char *s);
 
 /* The tail of the launched command's log in the h x w area at (y, 0). */
 void screen_log_draw(const struct ui *u, WINDOW *win, int y, int h, int w);

@@ -1,6 +1,7 @@
-/* src/ui/screen_tables.c - the screens that are a table: Hotspots, Alerts
- * and Help.  Each supplies columns and, before every draw, rows taken from
- * the model (or the key table); the panel does the rest. */
+/* src/ui/screen_tables.c - the simple screens that are a table: Alerts
+ * and Help (Hotspots has its own file).  Each supplies columns and, before
+ * every draw, rows taken from the model (or the key table); the panel does
+ * the rest. */
 #include "config.h"
 
 #include <stdio.h>
@@ -23,8 +24,7 @@ enum draw_role screen_severity_role(enum model_severity s)
 	       s == MODEL_WARNING ? DRAW_WARNING : DRAW_INFO;
 }
 
-/* Writes s wrapped at w columns from row y; returns the next free row. */
-static int wrap(WINDOW *win, int y, int x, int h, int w, attr_t a,
+int screen_wrap(WINDOW *win, int y, int x, int h, int w, attr_t a,
 		const char *s)
 {
 	size_t len = strlen(s);
@@ -54,127 +54,6 @@ static int wrap(WINDOW *win, int y, int x, int h, int w, attr_t a,
 	return y;
 }
 
-/* ---- Hotspots --------------------------------------------------------- */
-
-static int hs_bytes(const void *a, const void *b)
-{
-	const struct screen_hotspot *x = a;
-	const struct screen_hotspot *y = b;
-
-	return CMP(x->bytes_per_s, y->bytes_per_s);
-}
-
-static int hs_allocs(const void *a, const void *b)
-{
-	const struct screen_hotspot *x = a;
-	const struct screen_hotspot *y = b;
-
-	return CMP(x->allocs_per_s, y->allocs_per_s);
-}
-
-static int hs_live(const void *a, const void *b)
-{
-	const struct screen_hotspot *x = a;
-	const struct screen_hotspot *y = b;
-
-	return CMP(x->live_bytes, y->live_bytes);
-}
-
-static int hs_objects(const void *a, const void *b)
-{
-	const struct screen_hotspot *x = a;
-	const struct screen_hotspot *y = b;
-
-	return CMP(x->live_objects, y->live_objects);
-}
-
-static int hs_site(const void *a, const void *b)
-{
-	const struct screen_hotspot *x = a;
-	const struct screen_hotspot *y = b;
-
-	return strcmp(x->site, y->site);
-}
-
-static const struct panel_column hs_cols[] = {
-	{ "Bytes/s", 9, true, hs_bytes },
-	{ "Allocs/s", 9, true, hs_allocs },
-	{ "Live", 8, true, hs_live },
-	{ "Objects", 8, true, hs_objects },
-	{ "Sizes", 14, true, NULL },
-	{ "Call site", 0, false, hs_site },
-};
-
-static void hs_cell(const void *row, int col, char *buf, size_t len)
-{
-	const struct screen_hotspot *h = row;
-	char a[16];
-	char b[16];
-
-	switch (col) {
-	case 0:
-		draw_bytes(buf, len, h->bytes_per_s);
-		break;
-	case 1:
-		draw_count(buf, len, h->allocs_per_s);
-		break;
-	case 2:
-		draw_bytes(buf, len, (double)h->live_bytes);
-		break;
-	case 3:
-		draw_count(buf, len, (double)h->live_objects);
-		break;
-	case 4:
-		draw_bytes(a, sizeof a, (double)h->min_size);
-		draw_bytes(b, sizeof b, (double)h->max_size);
-		snprintf(buf, len, "%s-%s", a, b);
-		break;
-	default:
-		snprintf(buf, len, "%s", h->site);
-		break;
-	}
-}
-
-static void hs_detail(const void *row, WINDOW *win, int y, int x, int h,
-		      int w)
-{
-	const struct screen_hotspot *hs = row;
-	char cell[64];
-	int r = y;
-
-	draw_text(win, r++, x, w, draw_attr(DRAW_LABEL) | A_BOLD,
-		  "Call site (Esc: back)");
-	r = wrap(win, r, x + 2, y + h, w - 2, draw_attr(DRAW_VALUE),
-		 hs->site);
-	for (int c = 0; c < 5 && r < y + h; c++, r++) {
-		hs_cell(row, c, cell, sizeof cell);
-		draw_fmt(win, r, x + 2, w - 2, draw_attr(DRAW_NORMAL),
-			 "%-10s %s", hs_cols[c].name, cell);
-	}
-}
-
-static const struct panel_class hs_class = {
-	.cols = hs_cols,
-	.ncols = sizeof hs_cols / sizeof hs_cols[0],
-	.cell = hs_cell,
-	.detail = hs_detail,
-	.row_size = sizeof(struct screen_hotspot),
-	.empty = "no call sites in the model yet: sampled call sites "
-		 "will be listed here",
-};
-
-static struct panel *hs_create(void)
-{
-	return panel_new(&hs_class, 0, true);
-}
-
-static void hs_update(struct ui *u, struct panel *p)
-{
-	(void)u;
-	/* The model holds no call sites yet: an empty table says so. */
-	panel_set_rows(p, NULL, 0);
-}
-
 static void table_draw(struct ui *u, struct panel *p, WINDOW *win, int h,
 		       int w, const char *what)
 {
@@ -190,18 +69,6 @@ static void table_draw(struct ui *u, struct panel *p, WINDOW *win, int h,
 	}
 	panel_draw(p, win, y, 0, h - y, w);
 }
-
-static void hs_draw(struct ui *u, struct panel *p, WINDOW *win, int h, int w)
-{
-	table_draw(u, p, win, h, w, "call sites");
-}
-
-const struct screen screen_hotspots = {
-	.name = "Hotspots",
-	.create = hs_create,
-	.update = hs_update,
-	.draw = hs_draw,
-};
 
 /* ---- Alerts ----------------------------------------------------------- */
 
@@ -286,7 +153,7 @@ static void al_detail(const void *row, WINDOW *win, int y, int x, int h,
 		 draw_attr(screen_severity_role(a->severity)),
 		 "%s, raised at %.1f s, %s", screen_severity_name(a->severity),
 		 a->t_s, a->active ? "active" : "cleared");
-	wrap(win, r + 1, x + 2, y + h, w - 2, draw_attr(DRAW_NORMAL),
+	screen_wrap(win, r + 1, x + 2, y + h, w - 2, draw_attr(DRAW_NORMAL),
 	     a->text);
 }
 
@@ -345,7 +212,7 @@ static int hp_text(const void *a, const void *b)
 
 static const struct panel_column hp_cols[] = {
 	{ "Keys", 14, false, hp_keys },
-	{ "Where", 7, false, NULL },
+	{ "Where", 9, false, NULL },
 	{ "What it does", 0, false, hp_text },
 };
 
@@ -354,7 +221,7 @@ static void hp_cell(const void *row, int col, char *buf, size_t len)
 	const struct keymap_help *k = row;
 
 	snprintf(buf, len, "%s", col == 0 ? k->keys : col == 1 ?
-		 (k->scope == KEYMAP_TABLE ? "tables" : "always") : k->text);
+		 keymap_scope_name(k->scope) : k->text);
 }
 
 static const struct panel_class hp_class = {
@@ -399,7 +266,13 @@ static void hp_draw(struct ui *u, struct panel *p, WINDOW *win, int h, int w)
 		 "ticks; %s change point", g->avg,
 		 GRAPH_AVG_WINDOW, g->change);
 	draw_text(win, y++, 0, w, draw_attr(DRAW_NORMAL),
-		  "Counts are exact; call-site figures are sampled estimates");
+		  "Counts are exact; call-site figures are sampled estimates "
+		  "unless sampling is every alloc (--exact)");
+	draw_fmt(win, y++, 0, w, draw_attr(DRAW_NORMAL),
+		 "Hotspots: a row holding %.0f%% of the sampled live bytes "
+		 "is a warning, %.0f%% critical",
+		 100 * screen_hotspot_bands.warn_live_share,
+		 100 * screen_hotspot_bands.crit_live_share);
 	panel_draw(p, win, y, 0, h - y, w);
 }
 

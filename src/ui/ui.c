@@ -209,6 +209,9 @@ static void tick(struct ui *u)
 		return;
 	}
 	model_push(u->model, v);
+	for (int s = 0; s < UI_SCREEN_COUNT; s++)
+		if (screens[s]->tick != NULL && u->panel[s] != NULL)
+			screens[s]->tick(u, u->panel[s]);
 	if (v->proc_ok) {
 		u->proc = v->proc;
 		u->have_proc = true;
@@ -400,6 +403,15 @@ static void draw_head(struct ui *u, WINDOW *win, int w)
 	}
 }
 
+/* Which bindings the current screen takes (keymap.h). */
+static enum keymap_scope key_scope(const struct ui *u)
+{
+	if (u->panel[u->screen] == NULL)
+		return KEYMAP_GLOBAL;
+	return u->screen == UI_SCREEN_HOTSPOTS ? KEYMAP_HOTSPOTS :
+	       KEYMAP_TABLE;
+}
+
 static void draw_foot(struct ui *u, WINDOW *win, int w)
 {
 	const char *label = u->prompt == UI_PROMPT_DELAY ?
@@ -420,7 +432,7 @@ static void draw_foot(struct ui *u, WINDOW *win, int w)
 		draw_fmt(win, 0, 0, w, draw_attr(DRAW_DIM),
 			 "command output: %s (l shows it)", u->log_path);
 	}
-	keymap_draw_bar(win, 1, u->panel[u->screen] != NULL);
+	keymap_draw_bar(win, 1, key_scope(u));
 }
 
 static void draw(struct ui *u, struct layout *l)
@@ -567,7 +579,15 @@ static int action(struct ui *u, enum keymap_action a)
 		}
 		return p != NULL ? panel_key(p, a) : UI_OK;
 	default:
-		return p != NULL ? panel_key(p, a) : UI_OK;
+		if (p == NULL)
+			return UI_OK;
+		if (screens[u->screen]->key != NULL) {
+			int flags = screens[u->screen]->key(u, p, a);
+
+			if (flags != UI_OK)
+				return flags;
+		}
+		return panel_key(p, a);
 	}
 }
 
@@ -578,7 +598,7 @@ static int key(struct ui *u, int ch)
 	if (u->prompt != UI_PROMPT_NONE)
 		return prompt_key(u, ch);
 	u->status[0] = '\0';		/* a key read the message */
-	return action(u, keymap_lookup(ch, u->panel[u->screen] != NULL));
+	return action(u, keymap_lookup(ch, key_scope(u)));
 }
 
 /* ---- the loop ---------------------------------------------------------- */
