@@ -54,8 +54,10 @@ $T send-keys v
 wait_screen '^allocated objects, per call site'
 wait_screen 'Share +Alloc#'
 wait_first 'churn_fast'
-# The leak holds all the live bytes: not selected now, it is drawn in
-# the critical colour (red).
+# The leak holds all the live bytes: with the selection on the first row
+# (Home), its row is drawn in the critical colour (red).
+$T send-keys Home
+sleep 0.5
 $T capture-pane -e -p | grep 'leak_slowly' | grep -q '31m' ||
 	fail "the leak's row is not in the critical colour"
 
