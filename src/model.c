@@ -390,6 +390,7 @@ static void take_events(struct model *m, unsigned n)
 		a->severity = severity_of(e->severity);
 		a->t_s = e->t_s;
 		a->active = e->what == ALERT_RAISED || e->what == ALERT_CHANGED;
+		a->note = e->what == ALERT_NOTE;
 		switch (e->what) {
 		case ALERT_RAISED:
 			snprintf(a->text, sizeof a->text, "%s: %s", e->text,

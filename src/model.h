@@ -51,6 +51,7 @@ struct model_alert {
 	enum model_severity severity;
 	double t_s;			/* elapsed seconds when raised */
 	bool active;			/* false once cleared */
+	bool note;			/* a one-off finding, never active */
 	char text[160];
 };
 

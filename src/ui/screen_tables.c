@@ -125,7 +125,8 @@ static void al_cell(const void *row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s", screen_severity_name(a->severity));
 		break;
 	case 2:
-		snprintf(buf, len, "%s", a->active ? "active" : "cleared");
+		snprintf(buf, len, "%s", a->active ? "active" :
+			 a->note ? "note" : "cleared");
 		break;
 	default:
 		/* The model terminates it; a bound costs nothing. */
@@ -152,7 +153,7 @@ static void al_detail(const void *row, WINDOW *win, int y, int x, int h,
 	draw_fmt(win, r++, x + 2, w - 2,
 		 draw_attr(screen_severity_role(a->severity)),
 		 "%s, raised at %.1f s, %s", screen_severity_name(a->severity),
-		 a->t_s, a->active ? "active" : "cleared");
+		 a->t_s, a->active ? "active" : a->note ? "note" : "cleared");
 	screen_wrap(win, r + 1, x + 2, y + h, w - 2, draw_attr(DRAW_NORMAL),
 	     a->text);
 }
