@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "collect/proc.h"
+#include "collect/reader.h"
 #include "collect/target.h"
 #include "detect_cli.h"
 #include "model.h"
@@ -91,6 +93,34 @@ static int bad_usage(const char *fmt, const char *arg)
 #pragma GCC diagnostic pop
 	fputs("\nhint: alloctop --help\n", stderr);
 	return 2;
+}
+
+/* No pid and no command: the processes of ours under the shim.  With one,
+ * watch it; with several, list them and let the user pick (exit 0 after
+ * the list).  False when there is none. */
+static bool choose_target(struct opts *o)
+{
+	pid_t pids[64];
+	int n;
+
+	reader_reclaim_stale();
+	n = reader_list(pids, 64);
+	if (n == 0)
+		return false;
+	if (n == 1) {
+		o->pid = pids[0];
+		return true;
+	}
+	printf("%d processes run under the shim; pick one with -p PID:\n",
+	       n);
+	printf("%8s  %s\n", "PID", "COMMAND");
+	for (int i = 0; i < n && i < 64; i++) {
+		char cmd[256];
+
+		proc_cmdline(pids[i], cmd, sizeof cmd);
+		printf("%8d  %s\n", (int)pids[i], cmd);
+	}
+	exit(0);
 }
 
 /* 0, or 2 after saying what is wrong. */
@@ -233,9 +263,14 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (o->argv != NULL && o->pid != 0)
 		return bad_usage("%s", "give either -p PID or a command, "
 				 "not both");
-	if (o->argv == NULL && o->pid == 0)
-		return bad_usage("%s", "nothing to watch: give -p PID or "
-				 "-- COMMAND [ARGS]");
+	if (o->argv == NULL && o->pid == 0 && !choose_target(o)) {
+		usage(stderr);
+		fputs("\nalloctop: nothing to watch: no process of yours runs "
+		      "under the shim now\nhint: start one with 'alloctop -- "
+		      "CMD ARGS', or with liballoctop.so in LD_PRELOAD\n",
+		      stderr);
+		return 2;
+	}
 	if (o->sample_bytes != NULL && o->argv == NULL)
 		return bad_usage("%s", "--sample-bytes applies to a launched "
 				 "command (set ALLOCTOP_SAMPLE_BYTES for others)");

@@ -336,6 +336,29 @@ static void json_frame(FILE *f, const struct sym_frame *w)
 	fputc('}', f);
 }
 
+/* Per function, flat or cumulative: the same figures as per site. */
+static void json_functions(FILE *f, const struct report_tick *t,
+			   bool cumulative)
+{
+	struct site_func fn[64];
+	unsigned top = t->top > 64 ? 64 : t->top;
+	uint32_t n = sites_by_function(t->sites, cumulative, t->sort, fn, top);
+
+	fprintf(f, ",\"%s\":[", cumulative ? "functions_cumulative" :
+					     "functions");
+	for (uint32_t i = 0; i < n; i++) {
+		fputs(i ? ",{\"function\":" : "{\"function\":", f);
+		json_string(f, fn[i].function);
+		fprintf(f, ",\"sites\":%u", fn[i].sites);
+		for (int k = 0; k < SITES_KEY_COUNT; k++) {
+			fprintf(f, ",\"%s\":", sites_key_name((enum sites_key)k));
+			json_num(f, fn[i].value[k]);
+		}
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
 static void json_sites(FILE *f, const struct report_tick *t)
 {
 	uint32_t idx[1024];
@@ -384,6 +407,8 @@ static void json_sites(FILE *f, const struct report_tick *t)
 		fputs("]}", f);
 	}
 	fputc(']', f);
+	json_functions(f, t, false);
+	json_functions(f, t, true);
 }
 
 struct json_list {

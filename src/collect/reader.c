@@ -569,3 +569,38 @@ int reader_modules(struct reader *r, struct seg_module *out, uint32_t max,
 	}
 	return (int)n;
 }
+
+int reader_list(pid_t *pids, int max)
+{
+	DIR *d = opendir("/dev/shm");
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		char why[256];
+		struct reader *r;
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, "alloctop.", 9) != 0)
+			continue;
+		pid = strtol(e->d_name + 9, &end, 10);
+		if (*end != '\0' || pid <= 0 || pid > INT32_MAX ||
+		    kill((pid_t)pid, 0) != 0)
+			continue;
+		/* Only segments we could attach to, of running images. */
+		r = reader_open((pid_t)pid, why, sizeof why);
+		if (r == NULL)
+			continue;
+		if (r->hdr.state == SEG_STATE_RUNNING) {
+			if (n < max)
+				pids[n] = (pid_t)pid;
+			n++;
+		}
+		reader_close(r);
+	}
+	closedir(d);
+	return n;
+}

@@ -63,6 +63,11 @@ int reader_check_header(const struct seg_header *h, uint64_t file_size,
 /* The path of pid's segment. */
 void reader_path(pid_t pid, char *out, size_t len);
 
+/* Fills pids with up to max processes of ours that run under the shim
+ * now (a live process whose segment is ours and says running); returns
+ * how many there are (which may exceed max). */
+int reader_list(pid_t *pids, int max);
+
 /* Removes segments of our user whose process is gone (or whose pid now
  * belongs to a newer process).  Returns how many were removed. */
 int reader_reclaim_stale(void);

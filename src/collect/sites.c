@@ -251,3 +251,93 @@ double site_avg_lifetime_s(const struct site_row *r)
 	}
 	return n > 0 ? sum / n / 1e6 : -1;
 }
+
+/* ---- per function ------------------------------------------------------- */
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (*s != '\0') {
+		h ^= (unsigned char)*s++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static enum sites_key func_key;
+
+static int by_func(const void *a, const void *b)
+{
+	double x = ((const struct site_func *)a)->value[func_key];
+	double y = ((const struct site_func *)b)->value[func_key];
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Adds row r's figures to fn's entry of the open-addressing table. */
+static void credit(struct site_func *tab, uint32_t cap, const char *fn,
+		   const struct site_row *r)
+{
+	uint32_t i = (uint32_t)name_hash(fn) & (cap - 1);
+
+	while (tab[i].function != NULL && strcmp(tab[i].function, fn) != 0)
+		i = (i + 1) & (cap - 1);
+	tab[i].function = fn;
+	tab[i].sites++;
+	for (int k = 0; k < SITES_KEY_COUNT; k++)
+		tab[i].value[k] += site_value(r, (enum sites_key)k);
+}
+
+uint32_t sites_by_function(struct sites *t, bool cumulative, enum sites_key k,
+			   struct site_func *out, uint32_t max)
+{
+	/* At most one entry per (site, frame) pair; twice that keeps the
+	 * table at most half full. */
+	uint32_t cap = 1;
+	uint32_t need = 0;
+	struct site_func *tab;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < t->n; i++)
+		need += cumulative ? t->rows[i].raw.nframes : 1;
+	while (cap < 2 * need + 2)
+		cap <<= 1;
+	tab = calloc(cap, sizeof *tab);
+	if (tab == NULL)
+		return 0;
+	for (uint32_t i = 0; i < t->n; i++) {
+		const struct site_row *r = &t->rows[i];
+		const char *seen[SEG_MAX_FRAMES];
+		uint32_t nseen = 0;
+
+		if (r->raw.samples == 0 || r->id == 0)
+			continue;
+		if (!cumulative) {
+			credit(tab, cap, r->where ? r->where->function : "",
+			       r);
+			continue;
+		}
+		for (uint32_t f = 0; f < r->raw.nframes; f++) {
+			const char *fn = sites_frame(t, r, f)->function;
+			bool dup = false;
+
+			for (uint32_t j = 0; j < nseen && !dup; j++)
+				dup = strcmp(seen[j], fn) == 0;
+			if (dup || fn[0] == '\0')
+				continue;	/* recursion counts once */
+			seen[nseen++] = fn;
+			credit(tab, cap, fn, r);
+		}
+	}
+	for (uint32_t i = 0; i < cap; i++)
+		if (tab[i].function != NULL)
+			tab[n++] = tab[i];
+	func_key = k;
+	qsort(tab, n, sizeof *tab, by_func);
+	if (n > max)
+		n = max;
+	memcpy(out, tab, n * sizeof *out);
+	free(tab);
+	return n;
+}

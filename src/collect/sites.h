@@ -66,6 +66,20 @@ const char *sites_key_name(enum sites_key k);
 /* SITES_KEY_COUNT when name matches none. */
 enum sites_key sites_key_parse(const char *name);
 
+/* Totals per function: flat (the function where the program asked, each
+ * site's `where`) or cumulative (every distinct function on each site's
+ * stack, counted once per site). */
+struct site_func {
+	const char *function;		/* "" for frames without a symbol */
+	double value[SITES_KEY_COUNT];	/* sums of site_value() */
+	uint32_t sites;
+};
+
+/* Fills out with up to max functions, largest first by key; returns how
+ * many.  Symbolizes every frame of every site when cumulative. */
+uint32_t sites_by_function(struct sites *t, bool cumulative, enum sites_key k,
+			   struct site_func *out, uint32_t max);
+
 /* Average lifetime in seconds of the site's sampled frees (bucket
  * midpoints), or -1 when none were freed. */
 double site_avg_lifetime_s(const struct site_row *r);

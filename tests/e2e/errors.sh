@@ -17,7 +17,7 @@ expect() {	# expect STATUS PATTERN CMD...
 expect 2 "unknown option '-x'" "$ALLOCTOP" -x
 expect 2 "unknown or incomplete option '--frobnicate'" "$ALLOCTOP" --frobnicate
 expect 2 "not a process id: 'abc'" "$ALLOCTOP" -p abc
-expect 2 "nothing to watch" "$ALLOCTOP" -b
+expect 2 "not a process id: '0'" "$ALLOCTOP" -b -p 0
 expect 2 "not a tick length" "$ALLOCTOP" -d 0 -p 1
 expect 2 "not a positive count" "$ALLOCTOP" -n -3 -p 1
 expect 1 "pid 2147483646: no such process" "$ALLOCTOP" -b -p 2147483646
@@ -40,11 +40,27 @@ chmod 644 "$seg"
 expect 1 "open to other users" "$ALLOCTOP" -b -n 1 -p "$victim"
 rm -f "$seg"
 
-# Another user's process, when we can become another user.
+# Another user's process, when we can become another user.  As that user
+# (who has no process under the shim, and cannot see ours), alloctop with
+# no arguments prints usage; with one of theirs running, it attaches.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 	expect 1 "pid $victim belongs to another user" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$ALLOCTOP" -b -n 1 -p "$victim"
+		$as_nobody "$ALLOCTOP" -b -n 1 -p "$victim"
+	expect 2 "no process of yours runs under the shim" \
+		$as_nobody "$ALLOCTOP" -b
+	grep -q "^Usage: alloctop" "$WORK/err" || fail "no usage text"
+	$as_nobody env LD_PRELOAD="$ALLOCTOP_SHIM" sleep 20 &
+	theirs=$!
+	for _ in $(seq 50); do
+		[ -e /dev/shm/alloctop.$theirs ] && break
+		sleep 0.1
+	done
+	$as_nobody "$ALLOCTOP" -b -n 1 -d 0.1 >"$WORK/only" 2>&1 ||
+		fail "alloctop without arguments did not attach: $(cat "$WORK/only")"
+	grep -q "pid $theirs  sleep" "$WORK/only" ||
+		fail "attached to the wrong process: $(head -2 "$WORK/only")"
+	kill "$theirs"
 fi
 kill "$victim"
 

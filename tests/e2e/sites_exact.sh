@@ -14,3 +14,25 @@
 	"$PROGS/sites" exact >"$WORK/truth" || fail "alloctop exited $?"
 $PYTHON3 "$top_srcdir/tests/e2e/sites.py" exact \
 	"$top_srcdir/tests/progs/sites.c" "$WORK/truth" "$WORK/run"
+
+# Per function: flat totals equal the truth of each allocating function,
+# and cumulatively every one of them but the worker thread's is inside
+# run_exact and main.
+$PYTHON3 - "$WORK/truth" "$WORK/run" <<'PY'
+import json, sys
+truth = json.load(open(sys.argv[1]))
+final = [json.loads(l) for l in open(sys.argv[2])][-1]
+flat = {f["function"]: f for f in final["functions"]}
+cum = {f["function"]: f for f in final["functions_cumulative"]}
+total = 0
+for name, t in truth["sites"].items():
+    got = flat.get(name)
+    assert got, f"{name} missing from the flat function totals"
+    assert got["alloc_objects"] == t["alloc_objects"], (name, got, t)
+    if "thread" not in name:
+        total += t["alloc_objects"]
+for outer in ("run_exact", "main"):
+    assert cum[outer]["alloc_objects"] >= total, (outer, cum[outer], total)
+print(f"per function: {len(truth['sites'])} functions exact, "
+      f"main covers {cum['main']['alloc_objects']} objects")
+PY
