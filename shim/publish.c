@@ -116,13 +116,12 @@ static struct seg_counters *shared_block(void)
 
 /* ---- counting ----------------------------------------------------------- */
 
-/* Counts k into c: with single-instruction adds into our own slot, or with
- * atomic adds into the shared block. */
-static void count_call(struct seg_counters *c, bool shared,
-		       const struct pub_call *k)
+/* Counts k into c with the given add: the body of count_own and
+ * count_shared, inlined into each so no add goes through a pointer. */
+static inline __attribute__((always_inline)) void
+count_with(void (*add)(uint64_t *, uint64_t), struct seg_counters *c,
+	   const struct pub_call *k)
 {
-	void (*add)(uint64_t *, uint64_t) = shared ? shared_add : tls_add;
-
 	add(&c->fn[k->fn].calls, 1);
 	if (k->failed) {
 		add(&c->fn[k->fn].failed, 1);
@@ -143,6 +142,18 @@ static void count_call(struct seg_counters *c, bool shared,
 		if (k->old != NULL && k->old != k->ptr)
 			add(&c->realloc_moves, 1);
 	}
+}
+
+/* Into our own slot: single-instruction adds. */
+static void count_own(struct seg_counters *c, const struct pub_call *k)
+{
+	count_with(tls_add, c, k);
+}
+
+/* Into the shared block: atomic adds. */
+static void count_shared(struct seg_counters *c, const struct pub_call *k)
+{
+	count_with(shared_add, c, k);
 }
 
 /* ---- thread slots ------------------------------------------------------- */
@@ -258,9 +269,9 @@ void pub_slow(struct tls_state *t, const struct pub_call *k)
 		return;
 	c = own_counters(t);
 	if (c != NULL)
-		count_call(c, false, k);
+		count_own(c, k);
 	else
-		count_call(shared_block(), true, k);
+		count_shared(shared_block(), k);
 	if (t->status == TLS_SLOTTED && t->countdown <= 0 && !k->failed) {
 		/* A first call arrives with the countdown at 0: no sample,
 		 * except in exact mode, where every block is one. */
