@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -542,6 +543,61 @@ int reader_sites(struct reader *r, struct seg_site *out, uint32_t max)
 		if (out[i].nframes > SEG_MAX_FRAMES)
 			out[i].nframes = SEG_MAX_FRAMES;
 	return (int)n;
+}
+
+/* The leading part of a site record, the one that changes after the site
+ * is published. */
+#define SITE_HEAD offsetof(struct seg_site, frames)
+
+/* The copy of reader_sites_range() under one SIGBUS guard (a guard costs
+ * a system call: not one per site); false if the file shrank under us. */
+static bool copy_heads(struct seg_site *out, const unsigned char *src,
+		       uint32_t count)
+{
+	if (sigsetjmp(copy_env, 1) != 0) {
+		copy_active = 0;
+		return false;
+	}
+	copy_active = 1;
+	for (uint32_t i = 0; i < count; i++)
+		memcpy(&out[i], src + (size_t)i * sizeof *out, SITE_HEAD);
+	copy_active = 0;
+	return true;
+}
+
+int reader_sites_used(struct reader *r)
+{
+	const struct seg_header *live = (const void *)r->map;
+	uint64_t used;
+
+	if (!copy_out(&used, &live->sites_used, sizeof used))
+		return fail(r, -EPROTO, "the segment shrank while read");
+	/* Pairs with the shim's release store: the records counted are
+	 * complete before we read them. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return used > r->hdr.site_count ? (int)r->hdr.site_count : (int)used;
+}
+
+int reader_sites_range(struct reader *r, uint32_t first, uint32_t count,
+		       struct seg_site *out, bool counts_only)
+{
+	const unsigned char *src;
+	bool ok;
+
+	if (first > r->hdr.site_count || count > r->hdr.site_count - first)
+		return fail(r, -ERANGE, "sites %u..%u are outside the table",
+			    first, first + count);
+	if (count == 0)
+		return 0;
+	src = r->map + r->hdr.sites_off + (size_t)first * sizeof *out;
+	ok = counts_only ? copy_heads(out, src, count) :
+			   copy_out(out, src, (size_t)count * sizeof *out);
+	if (!ok)
+		return fail(r, -EPROTO, "the segment shrank while read");
+	for (uint32_t i = 0; i < count; i++)
+		if (out[i].nframes > SEG_MAX_FRAMES)
+			out[i].nframes = SEG_MAX_FRAMES;
+	return 0;
 }
 
 int reader_modules(struct reader *r, struct seg_module *out, uint32_t max,

@@ -37,6 +37,20 @@ int reader_snapshot(struct reader *r, struct snapshot *out);
  * (frame counts clamped, "other" first).  Returns how many, or -EPROTO. */
 int reader_sites(struct reader *r, struct seg_site *out, uint32_t max);
 
+/* How many call sites the target has published so far, clamped to the
+ * table's size; or -EPROTO. */
+int reader_sites_used(struct reader *r);
+
+/* Copies sites [first, first + count) into out[0, count), validated as
+ * reader_sites() does (the range must lie within the table; sites from
+ * reader_sites_used() on may be half-written).
+ * With counts_only, only the part of each record that changes once the
+ * site is published is read (hash, frame count and counters: a quarter of
+ * it) and out[].frames are left as they were: the shim writes the frames
+ * once, before it publishes the site.  0, -ERANGE, or -EPROTO. */
+int reader_sites_range(struct reader *r, uint32_t first, uint32_t count,
+		       struct seg_site *out, bool counts_only);
+
 /* Copies the module table (paths NUL-terminated by us).  Returns how many
  * modules, or -EPROTO; *seq receives the table's change counter. */
 int reader_modules(struct reader *r, struct seg_module *out, uint32_t max,

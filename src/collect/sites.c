@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,11 +11,15 @@
 
 /* Smoothing of per-site growth: a time constant of about 10 ticks. */
 #define GROWTH_ALPHA 0.1
+/* Sites copied out of the segment at a time: the copies stay in the cache
+ * while their rows are updated (64 KiB of counters), and each copy costs a
+ * system call for its SIGBUS guard. */
+#define SITES_CHUNK 256u
 
 struct sites {
 	struct site_row *rows;
 	uint32_t n;
-	struct seg_site *buf;		/* SEG_MAX_SITES, scratch for copies */
+	struct seg_site *chunk;		/* SITES_CHUNK: copies in flight */
 	struct seg_module *mods;	/* SEG_MAX_MODULES */
 	struct sym *sym;
 	uint64_t mod_seq;		/* modules seen by sym; new: re-place */
@@ -27,10 +32,10 @@ struct sites *sites_new(void)
 	if (t == NULL)
 		return NULL;
 	t->rows = calloc(SEG_MAX_SITES, sizeof *t->rows);
-	t->buf = calloc(SEG_MAX_SITES, sizeof *t->buf);
+	t->chunk = calloc(SITES_CHUNK, sizeof *t->chunk);
 	t->mods = calloc(SEG_MAX_MODULES, sizeof *t->mods);
 	t->sym = sym_new();
-	if (!t->rows || !t->buf || !t->mods || !t->sym) {
+	if (!t->rows || !t->chunk || !t->mods || !t->sym) {
 		sites_free(t);
 		return NULL;
 	}
@@ -42,7 +47,7 @@ void sites_free(struct sites *t)
 	if (t == NULL)
 		return;
 	free(t->rows);
-	free(t->buf);
+	free(t->chunk);
 	free(t->mods);
 	sym_free(t->sym);
 	free(t);
@@ -103,6 +108,36 @@ static void place(struct sites *t, struct site_row *r)
 	r->where = NULL;
 }
 
+/* Row i from its new copy s (whole, or counters only for a known row). */
+static void update_row(struct site_row *row, const struct seg_site *s,
+		       uint32_t i, bool fresh, double dt_s)
+{
+	double live0;
+	double g;
+
+	if (fresh) {
+		memset(row, 0, sizeof *row);
+		row->raw = *s;
+		row->id = i;
+		row->raw.alloc_bytes = row->raw.free_bytes = 0;
+		row->raw.alloc_objects = row->raw.free_objects = 0;
+	}
+	live0 = (double)site_live_bytes(row);
+	row->alloc_bytes_per_s = per_s(row->raw.alloc_bytes, s->alloc_bytes,
+				       dt_s);
+	row->alloc_objects_per_s = per_s(row->raw.alloc_objects,
+					 s->alloc_objects, dt_s);
+	row->free_bytes_per_s = per_s(row->raw.free_bytes, s->free_bytes,
+				      dt_s);
+	/* The frames stay: a known row's hash is unchanged. */
+	memcpy(&row->raw, s, offsetof(struct seg_site, frames));
+	if (dt_s > 0) {
+		g = ((double)site_live_bytes(row) - live0) / dt_s * 60.0;
+		row->growth_bytes_per_min += GROWTH_ALPHA *
+					     (g - row->growth_bytes_per_min);
+	}
+}
+
 int sites_update(struct sites *t, struct reader *r, double dt_s, int max_new)
 {
 	uint64_t seq;
@@ -118,39 +153,34 @@ int sites_update(struct sites *t, struct reader *r, double dt_s, int max_new)
 		t->mod_seq = seq;
 	}
 	sym_set_modules(t->sym, t->mods, nm, seq);
-	n = reader_sites(r, t->buf, SEG_MAX_SITES);
+	n = reader_sites_used(r);
 	if (n < 0)
 		return n;
-	for (uint32_t i = 0; i < (uint32_t)n; i++) {
-		struct site_row *row = &t->rows[i];
-		const struct seg_site *s = &t->buf[i];
+	/* Known sites: only their counters are read again, a chunk at a
+	 * time; whole records (frames included) were 15 MB of copying a
+	 * tick at 10,000 sites (bench/reader.md). */
+	for (uint32_t first = 0; first < (uint32_t)n; first += SITES_CHUNK) {
+		uint32_t count = (uint32_t)n - first < SITES_CHUNK ?
+				 (uint32_t)n - first : SITES_CHUNK;
+		bool known = first + count <= t->n;
+		int err = reader_sites_range(r, first, count, t->chunk, known);
 
-		if (i >= t->n || row->raw.hash != s->hash) {
-			memset(row, 0, sizeof *row);
-			row->raw = *s;
-			row->id = i;
-			row->raw.alloc_bytes = row->raw.free_bytes = 0;
-			row->raw.alloc_objects = row->raw.free_objects = 0;
-		}
-		{
-			double live0 = (double)site_live_bytes(row);
-			double g;
+		if (err != 0)
+			return err;
+		for (uint32_t k = 0; k < count; k++) {
+			uint32_t i = first + k;
+			struct site_row *row = &t->rows[i];
+			bool fresh = i >= t->n || row->raw.hash != t->chunk[k].hash;
 
-			row->alloc_bytes_per_s = per_s(row->raw.alloc_bytes,
-						       s->alloc_bytes, dt_s);
-			row->alloc_objects_per_s =
-				per_s(row->raw.alloc_objects, s->alloc_objects,
-				      dt_s);
-			row->free_bytes_per_s = per_s(row->raw.free_bytes,
-						      s->free_bytes, dt_s);
-			row->raw = *s;
-			if (dt_s > 0) {
-				g = ((double)site_live_bytes(row) - live0) /
-				    dt_s * 60.0;
-				row->growth_bytes_per_min +=
-					GROWTH_ALPHA *
-					(g - row->growth_bytes_per_min);
+			/* A known slot holding another stack (only a
+			 * corrupt segment does that): its frames too. */
+			if (fresh && known) {
+				err = reader_sites_range(r, i, 1,
+							 &t->chunk[k], false);
+				if (err != 0)
+					return err;
 			}
+			update_row(row, &t->chunk[k], i, fresh, dt_s);
 		}
 	}
 	t->n = (uint32_t)n;
@@ -179,38 +209,95 @@ const struct sym_frame *sites_frame(struct sites *t, const struct site_row *r,
 	return sym_lookup(t->sym, i < r->raw.nframes ? r->raw.frames[i] : 0);
 }
 
-static const struct sites *sort_table;
-static enum sites_key sort_key;
+/* A row's sort value, computed once per sort rather than per comparison. */
+struct keyed {
+	double v;
+	uint32_t i;
+};
+
+/* a goes before b: larger values first, then lower indices. */
+static bool before(const struct keyed *a, const struct keyed *b)
+{
+	if (a->v != b->v)
+		return a->v > b->v;
+	return a->i < b->i;
+}
 
 static int by_key(const void *a, const void *b)
 {
-	double x = site_value(&sort_table->rows[*(const uint32_t *)a],
-			      sort_key);
-	double y = site_value(&sort_table->rows[*(const uint32_t *)b],
-			      sort_key);
-
-	if (x != y)
-		return x < y ? 1 : -1;
-	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+	return before(a, b) ? -1 : before(b, a) ? 1 : 0;
 }
 
+/* heap[0..n) is a heap with its last-ranked entry at the root. */
+static void sift_down(struct keyed *heap, uint32_t n, uint32_t at)
+{
+	for (;;) {
+		uint32_t l = 2 * at + 1;
+		uint32_t worst = at;
+		struct keyed tmp;
+
+		if (l < n && before(&heap[worst], &heap[l]))
+			worst = l;
+		if (l + 1 < n && before(&heap[worst], &heap[l + 1]))
+			worst = l + 1;
+		if (worst == at)
+			return;
+		tmp = heap[at];
+		heap[at] = heap[worst];
+		heap[worst] = tmp;
+		at = worst;
+	}
+}
+
+static void sift_up(struct keyed *heap, uint32_t at)
+{
+	while (at > 0) {
+		uint32_t up = (at - 1) / 2;
+		struct keyed tmp;
+
+		if (!before(&heap[up], &heap[at]))
+			return;
+		tmp = heap[at];
+		heap[at] = heap[up];
+		heap[up] = tmp;
+		at = up;
+	}
+}
+
+/* Every tick asks for the first one (the detectors) or the first ten (the
+ * report) of thousands: a heap of max entries finds them in one pass,
+ * where sorting all of them cost milliseconds a tick (bench/reader.md). */
 uint32_t sites_sorted(const struct sites *t, enum sites_key k, uint32_t *idx,
 		      uint32_t max)
 {
-	uint32_t *all = malloc((t->n ? t->n : 1) * sizeof *all);
+	struct keyed *all;
 	uint32_t m = 0;
 
+	if (max == 0)
+		return 0;
+	all = malloc((t->n ? t->n : 1) * sizeof *all);
 	if (all == NULL)
 		return 0;
-	for (uint32_t i = 0; i < t->n; i++)
-		if (t->rows[i].raw.samples != 0)
-			all[m++] = i;
-	sort_table = t;
-	sort_key = k;
+	for (uint32_t i = 0; i < t->n; i++) {
+		struct keyed e;
+
+		if (t->rows[i].raw.samples == 0)
+			continue;
+		e.v = site_value(&t->rows[i], k);
+		if (isnan(e.v))
+			e.v = -INFINITY;	/* keeps the order total */
+		e.i = i;
+		if (m < max) {
+			all[m] = e;
+			sift_up(all, m++);
+		} else if (before(&e, &all[0])) {
+			all[0] = e;
+			sift_down(all, m, 0);
+		}
+	}
 	qsort(all, m, sizeof *all, by_key);
-	if (m > max)
-		m = max;
-	memcpy(idx, all, m * sizeof *idx);
+	for (uint32_t i = 0; i < m; i++)
+		idx[i] = all[i].i;
 	free(all);
 	return m;
 }
