@@ -15,6 +15,7 @@
 #include "boot.h"
 #include "ptrmap.h"
 #include "publish.h"
+#include "sample.h"
 #include "stack.h"
 #include "tls.h"
 
@@ -349,6 +350,9 @@ __attribute__((constructor(101))) static void boot_start(void)
 	check_glibc_chunks();
 	for (unsigned i = 0; i < TLS_HIST_SMALL; i++)
 		tls_hist_small[i] = (uint8_t)seg_hist_bucket(i);
+	pub_private_bytes((int64_t)(sizeof boot_arena +
+				    sizeof tls_hist_small +
+				    sample_private_bytes()));
 	tls_leave(t);
 	pub_start();
 	errno = saved;

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 
 #include "ptrmap.h"
+#include "publish.h"
 
 #define EMPTY 0u
 #define DELETED 1u
@@ -37,6 +38,8 @@ void ptr_init(uint64_t sample_bytes)
 		return;		/* no attribution of frees; counts unaffected */
 	table = m;
 	mask = n - 1;
+	pub_private_bytes((int64_t)(n * sizeof *table) +
+			  (int64_t)sizeof ptr_filter);
 	ptr_all = sample_bytes == 1;
 	if (ptr_all)
 		for (unsigned i = 0; i < (1u << PTR_FILTER_BITS); i++)

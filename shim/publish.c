@@ -295,6 +295,21 @@ void pub_ops(struct tls_state *t, uint64_t n)
 
 /* ---- the segment -------------------------------------------------------- */
 
+/* Private memory counted before the segment exists (the constructor's
+ * tables), folded in when it is published. */
+static int64_t private_early;
+
+void pub_private_bytes(int64_t bytes)
+{
+	struct seg_header *h = __atomic_load_n(&seg, __ATOMIC_ACQUIRE);
+
+	if (h != NULL)
+		__atomic_fetch_add(&h->private_bytes, (uint64_t)bytes,
+				   __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&private_early, bytes, __ATOMIC_RELAXED);
+}
+
 struct seg_header *pub_header(void)
 {
 	return __atomic_load_n(&seg, __ATOMIC_ACQUIRE);
@@ -441,6 +456,10 @@ static int create_segment(pid_t parent)
 	h->created_ns = now_ns(CLOCK_REALTIME);
 	h->sample_bytes = boot_env.sample_bytes;
 	h->sites_used = 1;	/* entry 0: "other" */
+	/* Fixed private tables: boot arena, size table, filter, site index
+	 * and pointer map (ptrmap.c, sample.c); stack caches add theirs. */
+	h->private_bytes = (uint64_t)__atomic_load_n(&private_early,
+						     __ATOMIC_RELAXED);
 	((struct seg_site *)((char *)map + l.sites_off))->min_size = UINT64_MAX;
 	h->exec_count = exec_count;
 	h->parent_pid = (uint32_t)parent;

@@ -40,6 +40,9 @@ struct seg_header *pub_header(void);
 struct seg_site *pub_sites(void);
 struct seg_module *pub_modules(void);
 
+/* Accounts for the shim's private memory (bytes may be negative). */
+void pub_private_bytes(int64_t bytes);
+
 /* alloctop_ops() from any context. */
 void pub_ops(struct tls_state *t, uint64_t n);
 

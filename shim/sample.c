@@ -244,6 +244,12 @@ void sample_free(const void *p, uint64_t grown_to)
 		__atomic_fetch_add(&s->realloc_grows, 1, __ATOMIC_RELAXED);
 }
 
+/* The site index, in the shim's private memory. */
+size_t sample_private_bytes(void)
+{
+	return sizeof site_index;
+}
+
 void sample_reset(void)
 {
 	stack_forget_sites();

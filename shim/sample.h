@@ -21,6 +21,9 @@ void sample_take(struct tls_state *t, const struct pub_call *k);
  * no lock. */
 void sample_free(const void *p, uint64_t grown_to);
 
+/* Bytes of the private site index. */
+size_t sample_private_bytes(void);
+
 /* After fork: the child's segment starts with no sites. */
 void sample_reset(void);
 

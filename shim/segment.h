@@ -230,6 +230,9 @@ struct seg_header {
 	uint64_t modules_seq;		/* bumped whenever modules[] changes */
 	uint64_t ptrs_dropped;		/* sampled blocks the pointer map had no
 					 * room for: their frees go unattributed */
+	uint64_t private_bytes;		/* the shim's own memory besides this
+					 * segment: fixed tables plus a stack
+					 * cache per sampling thread */
 } __attribute__((aligned(SEG_ALIGN)));
 
 /* Fills in the block counts of summed counters: every successful call of

@@ -27,6 +27,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "publish.h"
 #include "segment.h"
 #include "stack.h"
 
@@ -140,6 +141,7 @@ static struct stack_cache *cache_of(struct tls_state *t)
 		return NULL;
 	}
 	stack_bounds(t, &c->lo, &c->hi);
+	pub_private_bytes((int64_t)sizeof *c);
 	t->stack_cache = c;
 	return c;
 }
@@ -270,6 +272,8 @@ void stack_release(struct tls_state *t)
 
 	t->stack_cache = NULL;
 	t->stack_cache_failed = 1;	/* exiting: no new one */
-	if (c != NULL)
+	if (c != NULL) {
 		munmap(c, sizeof *c);
+		pub_private_bytes(-(int64_t)sizeof *c);
+	}
 }

@@ -216,11 +216,11 @@ void report_text(FILE *f, const struct report_tick *t)
 		report_bytes(a, sizeof a, (double)s->sample_bytes);
 		snprintf(d, sizeof d, "sampling 1/%s", a);
 	}
-	fprintf(f, "alloctop - %s  pid %d  %s  up %.1fs  %s%s  %s%s%s\n",
+	report_bytes(a, sizeof a, (double)(s->segment_bytes + s->private_bytes));
+	fprintf(f, "alloctop - %s  pid %d  %s  up %.1fs  %s%s  %s  shim mem %s%s\n",
 		clock, s->pid, s->comm, t->elapsed_s,
-		snap_state_name(s->state), s->stale ? " (stale)" : "", d,
-		t->final ? "  final" : "",
-		t->event ? "  " : "");
+		snap_state_name(s->state), s->stale ? " (stale)" : "", d, a,
+		t->final ? "  final" : "");
 	if (t->event)
 		fprintf(f, "Event: %s (exec #%u)\n", t->event, s->exec_count);
 	report_bytes(a, sizeof a, (double)snap_live_bytes(s));
@@ -538,8 +538,10 @@ void report_json(FILE *f, const struct report_tick *t)
 			snap_fn_name((enum seg_fn)fn), c->fn[fn].calls,
 			c->fn[fn].bytes, c->fn[fn].failed);
 	fprintf(f, "},\"sampling\":{\"samples\":%" PRIu64 ",\"sites_dropped\":%"
-		PRIu64 ",\"ptrs_dropped\":%" PRIu64 "}", s->samples,
-		s->sites_dropped, s->ptrs_dropped);
+		PRIu64 ",\"ptrs_dropped\":%" PRIu64 "},\"shim_memory\":{"
+		"\"segment_bytes\":%" PRIu64 ",\"private_bytes\":%" PRIu64 "}",
+		s->samples, s->sites_dropped, s->ptrs_dropped,
+		s->segment_bytes, s->private_bytes);
 	fprintf(f, ",\"threads\":{\"live\":%" PRIu64 ",\"total\":%" PRIu64
 		",\"unslotted\":%" PRIu64 "}", s->threads_live,
 		s->threads_total, s->threads_unslotted);

@@ -467,6 +467,8 @@ int reader_snapshot(struct reader *r, struct snapshot *out)
 	s.samples = h.samples;
 	s.sites_dropped = h.sites_dropped;
 	s.ptrs_dropped = h.ptrs_dropped;
+	s.segment_bytes = h.segment_size;
+	s.private_bytes = h.private_bytes < (1ull << 40) ? h.private_bytes : 0;
 	r->last = s;
 	r->have_last = true;
 	*out = s;

@@ -27,6 +27,8 @@ struct snapshot {
 	uint64_t samples;		/* stacks captured */
 	uint64_t sites_dropped;		/* samples sent to "other": table full */
 	uint64_t ptrs_dropped;		/* sampled blocks whose free is unseen */
+	uint64_t segment_bytes;		/* the segment's size */
+	uint64_t private_bytes;		/* the shim's other memory */
 	bool stale;			/* counts did not settle: last tick's */
 };
 

@@ -318,6 +318,9 @@ static int header_fields(const struct ui *u, char buf[][FIELD_MAX], const char *
 		}
 		FIELD("segment", "%s%s", snap_state_name(v->snap.state),
 		      v->snap.stale ? " (stale)" : "");
+		draw_bytes(b, sizeof b, (double)(v->snap.segment_bytes +
+						 v->snap.private_bytes));
+		FIELD("shim mem", "%s", b);
 	} else {
 		FIELD("segment", "none");
 	}
