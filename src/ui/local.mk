@@ -14,9 +14,9 @@ src_ui_libui_a_SOURCES = \
 	src/ui/draw.c src/ui/draw.h
 
 # TUI tests: the real program in a private tmux server (tests/tui/lib.sh).
-TESTS += tests/tui/overview.sh tests/tui/exit.sh tests/tui/attach.sh \
+TESTS += tests/tui/pattern.sh tests/tui/overview.sh tests/tui/exit.sh tests/tui/attach.sh \
 	tests/tui/signal.sh tests/tui/hotspots.sh
-EXTRA_DIST += tests/tui/lib.sh tests/tui/overview.sh tests/tui/exit.sh \
+EXTRA_DIST += tests/tui/lib.sh tests/tui/pattern.sh tests/tui/overview.sh tests/tui/exit.sh \
 	tests/tui/attach.sh tests/tui/signal.sh tests/tui/hotspots.sh
 
 # The Hotspots test's workload: -g -O0 keeps leak_slowly and churn_fast
