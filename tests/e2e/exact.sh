@@ -10,3 +10,8 @@ $COMPARE delta "$WORK/base" "$WORK/run" "$WORK/run.stdout"
 [ "$($COMPARE field "$WORK/run" threads.total)" -ge 17 ] ||
 	fail "threads.total below 17"
 [ "$($COMPARE field "$WORK/run" exit_status)" = 0 ] || fail "exit status"
+# alloctop.h's alloctop_ops() is a no-op without the shim: same program,
+# bare, runs and reports the same workload.
+"$PROGS/exact" --threads 2 --rounds 10 --ops 5 >"$WORK/bare.out" ||
+	fail "the program fails without the shim"
+grep -q '"ops":5' "$WORK/bare.out" || fail "bare run output: $(cat "$WORK/bare.out")"
