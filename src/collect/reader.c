@@ -215,6 +215,13 @@ struct reader *reader_open_path(const char *path, pid_t pid, char *why,
 		    "not trusted", path, (unsigned)(st.st_mode & 0777));
 		goto out_close;
 	}
+	if (st.st_size == 0) {
+		/* Created, not yet sized: the shim is between O_EXCL and
+		 * ftruncate (an exec'd image replacing its segment). */
+		err = EAGAIN;
+		say(why, whylen, "%s is still being created", path);
+		goto out_close;
+	}
 	if ((uint64_t)st.st_size < sizeof(struct seg_header)) {
 		err = EPROTO;
 		say(why, whylen, "%s is too short for a segment (%lld bytes)",
