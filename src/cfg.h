@@ -45,8 +45,8 @@ struct cfg_threshold {
 
 enum cfg_fail_on {
 	CFG_FAIL_NONE,          /* exit status ignores alerts */
-	CFG_FAIL_WARNING,       /* exit 1 if any warning or critical fired */
-	CFG_FAIL_CRITICAL,      /* exit 1 if any critical fired */
+	CFG_FAIL_WARNING,       /* batch exit 3 if any warning or critical fired */
+	CFG_FAIL_CRITICAL,      /* batch exit 3 if any critical fired */
 };
 
 struct cfg_tick {

@@ -307,18 +307,18 @@ static const struct key_def keys[] = {
 	    "Autocorrelation a cycle needs to be reported as periodic."),
 	KEY("hotspot.warning_share", CFG_K_REAL, CFG_U_RATIO, 0, 1, "0.1",
 	    hotspot.warning_share, hotspot.warning_share,
-	    "Share of allocated bytes from which a call site is shown "
-	    "as a warning."),
+	    "Share of the live bytes from which a call site is shown "
+	    "in the warning colour."),
 	KEY("hotspot.critical_share", CFG_K_REAL, CFG_U_RATIO, 0, 1, "0.25",
 	    hotspot.critical_share, hotspot.critical_share,
-	    "Share of allocated bytes from which a call site is shown "
-	    "as critical."),
+	    "Share of the live bytes from which a call site is shown "
+	    "in the critical colour."),
 	KEY("alerts.log", CFG_K_PATH, CFG_U_NONE, 0, 0, "",
 	    alerts.log, alerts.log,
 	    "File to which every raised and cleared alert is appended."),
 	KEY("alerts.fail_on", CFG_K_FAIL_ON, CFG_U_NONE, 0, 0, "none",
 	    alerts.fail_on, alerts.fail_on,
-	    "Alert level that makes alloctop exit with status 1 "
+	    "Alert level that makes a batch run exit with status 3 "
 	    "(none, warning or critical)."),
 };
 

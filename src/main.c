@@ -466,7 +466,9 @@ int main(int argc, char **argv)
 		rc = run_batch(&o, t, out, o.fail_on);
 	} else {
 		struct ui_opts uo = { o.delay_s, o.ascii, o.no_color,
-				      to.log_path, why };
+				      to.log_path, why,
+				      cfg.hotspot.warning_share,
+				      cfg.hotspot.critical_share };
 
 		rc = ui_run(t, &uo);
 	}

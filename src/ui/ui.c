@@ -709,6 +709,10 @@ int ui_run(struct target *t, const struct ui_opts *o)
 	}
 	u->target = t;
 	u->log_path = o->log_path;
+	if (o->warn_share > 0 && o->crit_share >= o->warn_share) {
+		screen_hotspot_bands.warn_live_share = o->warn_share;
+		screen_hotspot_bands.crit_live_share = o->crit_share;
+	}
 	if (o->message != NULL) {
 		/* One line: the hint, if any, follows on the status line. */
 		set_status(u, "%s", o->message);

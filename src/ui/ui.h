@@ -15,6 +15,8 @@ struct ui_opts {
 	const char *log_path;		/* launched command's output, or NULL */
 	const char *message;		/* for the status line at start, or
 					   NULL ("" too): target_open's why */
+	double warn_share;		/* hotspot colour bands: share of live */
+	double crit_share;		/* bytes; 0 keeps the built-in bands */
 };
 
 /* Makes the file a launched command's stdout and stderr go to while the
