@@ -18,3 +18,6 @@ shim_liballoctop_la_LIBADD = $(UNWIND_LIBS) -ldl -lm -lrt
 # A preload library is not linked against: no libtool archive beside it.
 install-exec-hook:
 	rm -f $(DESTDIR)$(shimdir)/liballoctop.la
+# ... so libtool cannot find the library to uninstall from the archive.
+uninstall-hook:
+	rm -f $(DESTDIR)$(shimdir)/liballoctop.so
