@@ -146,6 +146,8 @@ def score_run(name, ticks, labels, phase_class=None):
         "steady_ticks": len(steady),
         "verdict": verdict_of(steady),
         "steady_classes": dict(collections.Counter(steady)),
+        "all_classes": dict(collections.Counter(
+            t["pattern"]["class"] for t in classified)),
         "first_pattern_tick": next((t["tick"] for t in ticks
                                     if t.get("pattern")), None),
         "alerts": alert_events(ticks),
@@ -263,8 +265,8 @@ def main():
                            "" if recall[row] >= TARGET_RECALL else "  <95%"))
     print()
     precision = {}
-    print("%-16s %9s %9s %9s %6s %6s" % ("class", "precision", "recall",
-                                         "tick-acc", "said", "true"))
+    print("%-16s %9s %9s %9s %9s %6s %6s" % (
+        "class", "precision", "recall", "tick-acc", "ever", "said", "true"))
     for c in CLASSES:
         said = [r for r in heap if r["verdict"] == c]
         true = [r for r in heap if r["expected"] == c]
@@ -274,12 +276,16 @@ def main():
               if true else None)
         accs = [r["steady_tick_acc"] for r in true
                 if r["steady_tick_acc"] is not None]
-        print("%-16s %9s %9s %9s %6d %6d" % (
+        ever = (sum(r["all_classes"].get(c, 0) > 0 for r in true)
+                / len(true) if true else None)
+        print("%-16s %9s %9s %9s %9s %6d %6d" % (
             c, pct(precision[c]), pct(rc),
-            pct(sum(accs) / len(accs) if accs else None),
+            pct(sum(accs) / len(accs) if accs else None), pct(ever),
             len(said), len(true)))
     print("(tick-acc: share of steady-part ticks with the right class; "
-          "growth includes cache-leak)")
+          "ever: runs where the right class was shown on at least one "
+          "classified tick, a secondary figure; growth includes "
+          "cache-leak)")
     print()
 
     # ---- false alerts on healthy runs -----------------------------------
