@@ -133,8 +133,8 @@ def score_run(name, ticks, labels, phase_class=None):
     classified = [t for t in ticks
                   if t.get("pattern") and not t.get("final")
                   and lo <= t["elapsed_s"] <= hi]
-    steady = [t["pattern"]["class"] for t in
-              classified[len(classified) // 2:]]
+    steady_ticks = classified[len(classified) // 2:]
+    steady = [t["pattern"]["class"] for t in steady_ticks]
     r = {
         "name": name,
         "sim_class": ph["class"],
@@ -152,6 +152,8 @@ def score_run(name, ticks, labels, phase_class=None):
                                     if t.get("pattern")), None),
         "alerts": alert_events(ticks),
         "alerted_ticks": alerted_ticks(ticks),
+        "steady_start_tick": steady_ticks[0]["tick"] if steady_ticks
+        else None,
         "phase_start_s": lo,
         "phase_end_s": hi,
         "phases": [(p["class"], p["start_s"], p["end_s"]) for p in phases],
@@ -301,6 +303,11 @@ def main():
               len(fa_runs), len(healthy), pct(fa_rate).strip(), fa_ticks,
               all_ticks, pct(fa_ticks / all_ticks if all_ticks else None)
               .strip(), dict(fa_rules) or "none"))
+    fa_steady = [r for r in healthy if r["steady_start_tick"] is not None
+                 and any(a[0] >= r["steady_start_tick"]
+                         for a in r["alerts"])]
+    print("  of which raised in the steady part (secondary): %d of %d runs"
+          % (len(fa_steady), len(healthy)))
     for r in fa_runs:
         print("  %s: %s" % (r["name"], "; ".join(
             "t=%.2fs %s %s" % (a[1], a[2], a[4]) for a in r["alerts"])))
@@ -395,6 +402,7 @@ def main():
         "healthy_runs": len(healthy),
         "false_alert_runs": len(fa_runs),
         "false_alert_run_rate": fa_rate,
+        "false_alert_steady_runs": len(fa_steady),
         "false_alert_tick_rate": fa_ticks / all_ticks if all_ticks else None,
         "lead_in_false_alert_runs": len(lead),
         "leak_1mbs_runs": len(tta),
