@@ -45,7 +45,9 @@ enum alert_metric {
 	ALERT_M_FDS,
 	ALERT_M_SLACK_RATIO,	/* tick's slack ratio */
 	ALERT_M_LIVE_GROWTH_BYTES_PER_S, /* live-bytes slope when its growth
-					  * confidence >= 0.99, else 0 */
+					  * confidence >= 0.99, else 0;
+					  * capped by the slope of the
+					  * window's last half */
 	ALERT_M_LEAK_CONF,	/* growth confidence when the live-bytes leak
 				 * verdict holds, else 0 */
 	ALERT_M_EXHAUSTION_S,	/* time to exhaustion; lower is worse */

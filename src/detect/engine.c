@@ -108,6 +108,7 @@ static void state_init(struct det_engine *e)
 		ms->anomaly_z = NAN;
 		ms->has_trend = has_trend[i];
 		ms->slope_per_s = NAN;
+		ms->recent_slope_per_s = NAN;
 		ms->trend_conf = 0;
 		ms->growth_conf = 0;
 		ms->leak = false;
@@ -221,6 +222,7 @@ static void push_metric(struct det_engine *e, int i, double x, double t_s)
 		det_trend_push(m->trend, t_s, x);
 		det_trend_eval(m->trend, &tr);
 		ms->slope_per_s = tr.slope_per_s;
+		ms->recent_slope_per_s = tr.recent_slope_per_s;
 		ms->trend_conf = tr.conf;
 		ms->growth_conf = tr.growth_conf;
 		ms->leak = tr.leak;

@@ -59,6 +59,7 @@ struct det_metric_state {
 	double anomaly_z;	/* its robust z-score (NaN: no verdict) */
 	bool has_trend;		/* trend evaluated for this metric */
 	double slope_per_s;	/* Theil-Sen slope, units per second */
+	double recent_slope_per_s; /* the same over the window's last half */
 	double trend_conf;	/* 1 - two-sided p */
 	double growth_conf;	/* 1 - one-sided p for growth */
 	bool leak;		/* leak verdict (see trend.h) */

@@ -99,6 +99,7 @@ void det_trend_params_default(struct det_trend_params *p)
 	p->min_conf = 0.999;
 	p->min_rise_frac = 0.25;
 	p->min_rise_sd = 4;
+	p->min_recent_frac = 0.25;
 }
 
 struct det_trend *det_trend_new(const struct det_trend_params *p)
@@ -115,7 +116,8 @@ struct det_trend *det_trend_new(const struct det_trend_params *p)
 	    p->max_points < POINTS_MIN || p->max_points > POINTS_MAX ||
 	    p->min_points < 8 || p->min_points > p->window_ticks ||
 	    !(p->min_conf > 0 && p->min_conf < 1) ||
-	    !(p->min_rise_frac >= 0) || !(p->min_rise_sd > 0)) {
+	    !(p->min_rise_frac >= 0) || !(p->min_rise_sd > 0) ||
+	    !(p->min_recent_frac >= 0)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -254,6 +256,7 @@ int det_trend_eval(struct det_trend *t, struct det_trend_result *out)
 	out->min_rise_per_s = NAN;
 	out->span_s = 0;
 	out->noise_sd = NAN;
+	out->recent_slope_per_s = NAN;
 	if (t->count < t->p.min_points)
 		return -EAGAIN;
 	out->span_s = t->ts[slot(t, t->count - 1)] - t->ts[slot(t, 0)];
@@ -273,11 +276,18 @@ int det_trend_eval(struct det_trend *t, struct det_trend_result *out)
 	if (t2 > t1)
 		out->min_rise_per_s = rise / (t2 - t1);
 	out->noise_sd = noise_sd(t);
+	/* n >= min_points >= 8, so the last half has 4 points or more, at
+	 * distinct block times. */
+	if (det_theil_sen(t->pt + n / 2, t->px + n / 2, n - n / 2, t->pairs,
+			  &out->recent_slope_per_s) < 0)
+		out->recent_slope_per_s = NAN;
 	out->leak = out->growth_conf >= t->p.min_conf &&
 		    out->slope_per_s > 0 && rise > 0 &&
 		    (out->min_rise_per_s >=
 			     t->p.min_rise_frac * out->slope_per_s ||
-		     rise >= t->p.min_rise_sd * out->noise_sd);
+		     rise >= t->p.min_rise_sd * out->noise_sd) &&
+		    out->recent_slope_per_s >=
+			    t->p.min_recent_frac * out->slope_per_s;
 	return 0;
 }
 

@@ -20,6 +20,13 @@
  * than the teeth).  The noise sd comes from successive differences, which
  * neither a trend nor a slow cycle inflates.  min_rise_per_s is a rough
  * rate: trough positions within the halves blur it by up to one period.
+ * And the growth must still be going on: the Theil-Sen slope of the last
+ * half of the points must reach min_recent_frac of the window's slope.
+ * Without this, a program that fills its working set at start-up and then
+ * holds it stays a "leak" until the ramp leaves the window: every test
+ * above looks at the whole window, and a finished ramp passes them all.  A
+ * sawtooth only helps its last half's slope (most pairs lie on a tooth), so
+ * this costs the leak-under-a-sawtooth case nothing.
  *
  * Mann-Kendall assumes independent samples; on strongly autocorrelated
  * series (a random walk) it overstates confidence.  Memory is allocated at
@@ -54,9 +61,11 @@ struct det_trend_params {
 	double min_conf;	/* leak needs growth confidence >= this */
 	double min_rise_frac;	/* minima rising >= this * slope: leak */
 	double min_rise_sd;	/* or minima rising >= this * noise sd */
+	double min_recent_frac;	/* slope of the last half >= this * slope */
 };
 
-/* window 300, points 64, min 16, conf 0.999, rise 0.25 or 4 sd. */
+/* window 300, points 64, min 16, conf 0.999, rise 0.25 or 4 sd, recent
+ * slope 0.25. */
 void det_trend_params_default(struct det_trend_params *p);
 
 struct det_trend_result {
@@ -69,8 +78,10 @@ struct det_trend_result {
 	double min_rise_per_s;	/* min of the last half minus min of the
 				 * first, over the time between the halves */
 	double noise_sd;	/* robust sd of the sample-to-sample noise */
+	double recent_slope_per_s; /* Theil-Sen over the last half of the
+				    * points */
 	bool leak;		/* growth_conf >= min_conf, slope > 0, minima
-				 * rise enough (see above) */
+				 * rise enough, still growing (see above) */
 	struct det_mk mk;
 };
 

@@ -155,6 +155,31 @@ static void test_notes_and_ring(void)
 	alert_engine_free(e);
 }
 
+/* Live growth is the growth going on now: a start-up ramp that ended (a
+ * significant window slope, a flat last half) is not growth any more, or a
+ * healthy program warns for a whole trend window after its warm-up. */
+static void test_live_growth_recent(void)
+{
+	struct det_metric_state *live = &state.m[DET_M_LIVE_BYTES];
+	enum alert_metric m = ALERT_M_LIVE_GROWTH_BYTES_PER_S;
+
+	blank(1);
+	live->growth_conf = 1;
+	live->slope_per_s = 5e5;
+	live->recent_slope_per_s = 5e5;
+	CHECK_NEAR(alert_metric_value(m, &tick, &state), 5e5, 0);
+	live->recent_slope_per_s = 2e5;		/* slowing: the recent rate */
+	CHECK_NEAR(alert_metric_value(m, &tick, &state), 2e5, 0);
+	live->recent_slope_per_s = 1e6;		/* speeding up: the window's */
+	CHECK_NEAR(alert_metric_value(m, &tick, &state), 5e5, 0);
+	live->recent_slope_per_s = -10;		/* the ramp ended */
+	CHECK_NEAR(alert_metric_value(m, &tick, &state), 0, 0);
+	live->recent_slope_per_s = NAN;		/* unknown: the window's */
+	CHECK_NEAR(alert_metric_value(m, &tick, &state), 5e5, 0);
+	live->growth_conf = 0.9;
+	CHECK_NEAR(alert_metric_value(m, &tick, &state), 0, 0);
+}
+
 static void test_setup(void)
 {
 	struct alert_rule bad = {
@@ -181,6 +206,7 @@ int main(void)
 	test_hysteresis();
 	test_lower_is_worse();
 	test_notes_and_ring();
+	test_live_growth_recent();
 	test_setup();
 	return check_exit();
 }

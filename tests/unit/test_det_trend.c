@@ -196,6 +196,65 @@ static void test_short(void)
 	det_trend_free(tr);
 }
 
+/* A program that fills its working set at start-up, then holds it: live
+ * bytes ramp up 5 MB over the first 60 s, then stay flat.  While the ramp
+ * is in the window the whole-window tests see growth and rising minima;
+ * but once the last half of the window is flat the growth has stopped and
+ * it is not a leak (alloctop kept calling every healthy service a leak for
+ * a whole window, 300 ticks, after its warm-up).  A leak that starts after
+ * a flat stretch still is one. */
+static void test_ramp_then_flat(void)
+{
+	struct det_trend *tr = det_trend_new(NULL);
+	struct det_trend_result res;
+	struct synth_rng r;
+	unsigned leaks_while_ramping = 0;
+	unsigned leaks_after = 0;
+	unsigned i;
+
+	CHECK(tr != NULL);
+	if (tr == NULL)
+		return;
+	synth_seed(&r, 7);
+	for (i = 0; i < 300; i++) {
+		double t = 0.5 * i;
+		double x = 5e7 + 2e4 * synth_normal(&r) +
+			   5e6 * fmin(t / 60, 1);
+
+		det_trend_push(tr, t, x);
+		if (det_trend_eval(tr, &res) != 0)
+			continue;
+		if (t < 60)
+			leaks_while_ramping += res.leak;
+		else if (t >= 120)	/* the last half starts after 60 s */
+			leaks_after += res.leak;
+	}
+	/* Growing is growing: the ramp itself is reported. */
+	CHECK(leaks_while_ramping > 90);
+	/* The whole window still shows the ramp... */
+	CHECK(res.growth_conf > 0.999 && res.slope_per_s > 0);
+	/* ...but the growth stopped: no leak verdict. */
+	CHECK(!res.leak);
+	CHECK(leaks_after == 0);
+	if (leaks_after != 0)
+		printf("ramp then flat: %u leak verdicts after the ramp\n",
+		       leaks_after);
+
+	/* Flat, then a leak of 20 kB/s from 50 s on (so the last half's
+	 * minimum has risen, which the older rule needs too): a leak. */
+	det_trend_reset(tr);
+	for (i = 0; i < 300; i++) {
+		double t = 0.5 * i;
+		double x = 5e7 + 2e4 * synth_normal(&r) +
+			   2e4 * fmax(t - 50, 0);
+
+		det_trend_push(tr, t, x);
+	}
+	CHECK(det_trend_eval(tr, &res) == 0);
+	CHECK(res.leak);
+	det_trend_free(tr);
+}
+
 static void test_forecast(void)
 {
 	CHECK_NEAR(det_forecast_exhaustion_s(1e9, 2e9, 1e6), 1000, 1e-9);
@@ -213,6 +272,7 @@ int main(void)
 	test_theil_sen();
 	test_verdicts();
 	test_short();
+	test_ramp_then_flat();
 	test_forecast();
 	return check_exit();
 }
