@@ -19,8 +19,8 @@
 /* Which detectors run on which metric.  Trends: the quantities that leak.
  * Periods: the two series in which cycles show. */
 static const bool has_trend[DET_METRIC_COUNT] = {
-	[DET_M_LIVE_BYTES] = true, [DET_M_RSS_BYTES] = true,
-	[DET_M_THREADS] = true, [DET_M_FDS] = true,
+	[DET_M_LIVE_BYTES] = true, [DET_M_LIVE_BLOCKS] = true,
+	[DET_M_RSS_BYTES] = true, [DET_M_THREADS] = true, [DET_M_FDS] = true,
 };
 static const bool has_period[DET_METRIC_COUNT] = {
 	[DET_M_ALLOCS_PER_S] = true, [DET_M_LIVE_BYTES] = true,

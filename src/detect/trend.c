@@ -100,6 +100,9 @@ void det_trend_params_default(struct det_trend_params *p)
 	p->min_rise_frac = 0.25;
 	p->min_rise_sd = 4;
 	p->min_recent_frac = 0.25;
+	/* 15 s: a program's start-up fill (caches, pools) grows its heap for
+	 * seconds, and a 1 MB/s leak must still be called within 30 s. */
+	p->min_span_s = 15;
 }
 
 struct det_trend *det_trend_new(const struct det_trend_params *p)
@@ -117,7 +120,7 @@ struct det_trend *det_trend_new(const struct det_trend_params *p)
 	    p->min_points < 8 || p->min_points > p->window_ticks ||
 	    !(p->min_conf > 0 && p->min_conf < 1) ||
 	    !(p->min_rise_frac >= 0) || !(p->min_rise_sd > 0) ||
-	    !(p->min_recent_frac >= 0)) {
+	    !(p->min_recent_frac >= 0) || !(p->min_span_s >= 0)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -268,6 +271,8 @@ int det_trend_eval(struct det_trend *t, struct det_trend_result *out)
 	out->points = (unsigned)n;
 	out->conf = 1 - out->mk.p_two_sided;
 	out->growth_conf = 1 - out->mk.p_growth;
+	if (out->span_s < t->p.min_span_s)
+		out->growth_conf = 0;	/* too early to call growth */
 
 	q = t->count / 2;
 	half(t, 0, q, &m1, &t1);

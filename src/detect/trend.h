@@ -62,6 +62,8 @@ struct det_trend_params {
 	double min_rise_frac;	/* minima rising >= this * slope: leak */
 	double min_rise_sd;	/* or minima rising >= this * noise sd */
 	double min_recent_frac;	/* slope of the last half >= this * slope */
+	double min_span_s;	/* no growth verdict on less history: start-up
+				 * fills look like growth for seconds */
 };
 
 /* window 300, points 64, min 16, conf 0.999, rise 0.25 or 4 sd, recent
