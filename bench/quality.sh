@@ -6,7 +6,7 @@
 # alert).
 #
 #   bench/quality.sh [-n RUNS] [-j JOBS] [-d TICK] [-t DURATION] [-T RUNS]
-#                    [-c CONFIG] [-o DIR] [-s]
+#                    [-k REGEX] [-c CONFIG] [-o DIR] [-s]
 #
 #   -n RUNS      runs per class (default 10; the spec asks for at least 10)
 #   -j JOBS      runs at a time (default 2: one per core of the bench box;
@@ -16,6 +16,8 @@
 #   -t DURATION  length of a classifier run (default 16s)
 #   -T RUNS      leak-timing runs: a steady lead-in, then growth at 1MB/s
 #                (default: as -n)
+#   -k REGEX     only the runs whose name (CLASS-INDEX, leak1m-INDEX)
+#                matches REGEX (grep -E), for a partial look
 #   -c CONFIG    pass --config CONFIG to alloctop (default: none, i.e. the
 #                built-in defaults, which config/alloctop.yaml documents);
 #                results with a config must be labelled as such
@@ -37,17 +39,19 @@ timing=
 config=
 out=$build/bench/quality-out
 score_only=0
-while getopts n:j:d:t:T:c:o:s opt; do
+keep=
+while getopts n:j:d:t:T:k:c:o:s opt; do
 	case $opt in
 	n) runs=$OPTARG ;;
 	j) jobs=$OPTARG ;;
 	d) tick=$OPTARG ;;
 	t) dur=$OPTARG ;;
 	T) timing=$OPTARG ;;
+	k) keep=$OPTARG ;;
 	c) config=$(cd "$(dirname "$OPTARG")" && pwd)/$(basename "$OPTARG") ;;
 	o) out=$OPTARG ;;
 	s) score_only=1 ;;
-	*) sed -n '7,24p' "$0" >&2; exit 2 ;;
+	*) sed -n '7,26p' "$0" >&2; exit 2 ;;
 	esac
 done
 timing=${timing:-$runs}
@@ -151,7 +155,13 @@ if [ "$score_only" = 0 ]; then
 			>>"$out/leak1m-$i.sched"
 		echo "leak1m-$i mixed --seed $s --schedule $out/leak1m-$i.sched"
 	done
-	} >"$out/jobs.txt"
+	} >"$out/jobs.all"
+	if [ -n "$keep" ]; then
+		grep -E "^($keep)-[0-9]+ " "$out/jobs.all" >"$out/jobs.txt" || {
+			echo "quality.sh: -k $keep: no run matches" >&2; exit 2; }
+	else
+		cp "$out/jobs.all" "$out/jobs.txt"
+	fi
 
 	cfgarg=()
 	[ -n "$config" ] && cfgarg=(--config "$config")
@@ -159,7 +169,7 @@ if [ "$score_only" = 0 ]; then
 		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "host=$(uname -n) nproc=$(nproc)"
 		echo "commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
-		echo "runs=$runs timing=$timing jobs=$jobs tick=$tick duration=$dur config=${config:-default}"
+		echo "runs=$runs timing=$timing jobs=$jobs tick=$tick duration=$dur config=${config:-default} keep=${keep:-all}"
 	} >"$out/meta.txt"
 	export alloctop sim tick out
 	export cfgstr="${cfgarg[*]:-}"
