@@ -13,6 +13,9 @@
 #include "model.h"
 #include "report.h"
 
+/* Weight of a tick in the smoothed shares: about ten ticks of memory. */
+#define SHARE_ALPHA 0.1
+
 /* Ticks between re-reading the memory limits a forecast runs into. */
 #define LIMITS_EVERY 10u
 
@@ -25,6 +28,10 @@ struct model_pipe {
 	struct seg_counters prev;	/* last tick's totals, for deltas */
 	bool have_prev;
 	FILE *log;			/* alerts.log, or NULL */
+	/* Smoothed per-tick sums (EWMA) behind the share features: a large
+	 * block every few ticks is a large-object program, not one tick in
+	 * eight of it. */
+	double ew_allocs, ew_small, ew_bytes, ew_large_bytes;
 	uint64_t min_ticks;		/* ticks before a pattern is shown */
 };
 
@@ -296,8 +303,12 @@ static void make_tick(struct model *m, const struct target_view *v,
 			    c->fn[SEG_FN_REALLOCARRAY].calls -
 			    o->fn[SEG_FN_REALLOCARRAY].calls);
 	tk->slack_ratio = snap_slack_ratio(&v->snap);
-	tk->small_frac = frac(small, allocs);
-	tk->large_frac = frac(large_bytes, bytes);
+	p->ew_allocs += SHARE_ALPHA * (allocs - p->ew_allocs);
+	p->ew_small += SHARE_ALPHA * (small - p->ew_small);
+	p->ew_bytes += SHARE_ALPHA * (bytes - p->ew_bytes);
+	p->ew_large_bytes += SHARE_ALPHA * (large_bytes - p->ew_large_bytes);
+	tk->small_frac = frac(p->ew_small, p->ew_allocs);
+	tk->large_frac = frac(p->ew_large_bytes, p->ew_bytes);
 	tk->large_allocs = large;
 	tk->realloc_frac = frac(reallocs, calls);
 	tk->avg_size = frac((double)(c->alloc_bytes - o->alloc_bytes),

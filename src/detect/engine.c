@@ -40,6 +40,7 @@ struct det_engine {
 	struct metric m[DET_METRIC_COUNT];
 	struct det_classifier cls;
 	struct det_ewma baseline;	/* slow allocs_per_s */
+	double burst_memory;		/* recent peak rate ratio, fading */
 	double *t_ring;			/* t_s of the last tick_ring ticks */
 	unsigned t_ring_len;
 	struct det_state st;
@@ -274,11 +275,22 @@ void det_engine_push(struct det_engine *e, const struct det_tick *tk)
 	e->st.ticks++;
 
 	if (!isnan(rate)) {
-		if (e->baseline.n >= e->p.min_ticks && e->baseline.mean > 0)
+		bool known = e->baseline.n >= e->p.min_ticks &&
+			     e->baseline.mean > 0;
+
+		if (known)
 			e->st.rate_ratio = rate / e->baseline.mean;
-		det_ewma_push(&e->baseline, rate);
+		/* A spike must not become the baseline it is judged by. */
+		det_ewma_push(&e->baseline, known ?
+			      fmin(rate, 4 * e->baseline.mean) : rate);
 	}
-	cx.rate_ratio = e->st.rate_ratio;
+	/* Bursts are moments; a bursty program is one that had them lately:
+	 * the classifier sees the recent peak ratio, fading by 5% a tick (a
+	 * spike of 100x stays a burst for about 60 ticks). */
+	if (!isnan(e->st.rate_ratio))
+		e->burst_memory = fmax(e->st.rate_ratio,
+				       e->burst_memory * 0.95);
+	cx.rate_ratio = isnan(e->st.rate_ratio) ? NAN : e->burst_memory;
 	cx.leak = e->st.m[DET_M_LIVE_BYTES].leak;
 	cx.leak_conf = e->st.m[DET_M_LIVE_BYTES].growth_conf;
 	cx.cycle_strength = fmax(e->st.m[DET_M_ALLOCS_PER_S].period_strength,
