@@ -169,8 +169,49 @@ static void test_params(void)
 	CHECK(det_engine_new(&p) == NULL && errno == EINVAL);
 }
 
+/* Bursts are moments; a bursty program has them again and again: a
+ * spike of 50x the steady rate every 12 ticks, each one tick long, is a
+ * burst pattern (the classifier remembers recent spikes), and a steady
+ * rate with the same noise is healthy. */
+static void test_bursty(void)
+{
+	for (int bursty = 0; bursty <= 1; bursty++) {
+		struct det_engine *e = det_engine_new(NULL);
+		struct synth_rng r;
+		struct det_state st;
+		unsigned burst_ticks = 0;
+
+		CHECK(e != NULL);
+		if (e == NULL)
+			return;
+		synth_seed(&r, 11);
+		for (unsigned i = 0; i < 200; i++) {
+			struct det_tick tk;
+
+			make_tick(&tk, i, &r);
+			tk.live_bytes = 5e7 + 5e4 * synth_normal(&r);
+			tk.live_blocks = tk.live_bytes / 128;
+			tk.threads = 4;
+			if (bursty && i % 12 == 6)
+				tk.allocs_per_s *= 50;
+			det_engine_push(e, &tk);
+			det_engine_state(e, &st);
+			if (i >= 100)
+				burst_ticks += st.cls == DET_CLASS_BURST;
+		}
+		if (bursty)
+			CHECK_MSG(burst_ticks >= 95, "burst on %u of 100 ticks",
+				  burst_ticks);
+		else
+			CHECK_MSG(burst_ticks == 0, "burst on %u ticks of a "
+				  "steady rate", burst_ticks);
+		det_engine_free(e);
+	}
+}
+
 int main(void)
 {
+	test_bursty();
 	test_run();
 	test_cycle();
 	test_params();
