@@ -45,18 +45,22 @@ rm -f "$seg"
 # no arguments prints usage; with one of theirs running, it attaches.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	# Copies the other user can reach, wherever the build tree lives.
+	cp "$ALLOCTOP" "$WORK/alloctop"
+	cp "$ALLOCTOP_SHIM" "$WORK/liballoctop.so"
+	chmod 755 "$WORK" "$WORK/alloctop" "$WORK/liballoctop.so"
 	expect 1 "pid $victim belongs to another user" \
-		$as_nobody "$ALLOCTOP" -b -n 1 -p "$victim"
+		$as_nobody "$WORK/alloctop" -b -n 1 -p "$victim"
 	expect 2 "no process of yours runs under the shim" \
-		$as_nobody "$ALLOCTOP" -b
+		$as_nobody "$WORK/alloctop" -b
 	grep -q "^Usage: alloctop" "$WORK/err" || fail "no usage text"
-	$as_nobody env LD_PRELOAD="$ALLOCTOP_SHIM" sleep 20 &
+	$as_nobody env LD_PRELOAD="$WORK/liballoctop.so" sleep 20 &
 	theirs=$!
 	for _ in $(seq 50); do
 		[ -e /dev/shm/alloctop.$theirs ] && break
 		sleep 0.1
 	done
-	$as_nobody "$ALLOCTOP" -b -n 1 -d 0.1 >"$WORK/only" 2>&1 ||
+	$as_nobody "$WORK/alloctop" -b -n 1 -d 0.1 >"$WORK/only" 2>&1 ||
 		fail "alloctop without arguments did not attach: $(cat "$WORK/only")"
 	grep -q "pid $theirs  sleep" "$WORK/only" ||
 		fail "attached to the wrong process: $(head -2 "$WORK/only")"
