@@ -175,6 +175,31 @@ void det_engine_set_limit(struct det_engine *e, double limit_bytes)
 	e->st.limit_bytes = limit_bytes > 0 ? limit_bytes : INFINITY;
 }
 
+/* A leak must be worth the name: over the trend's span the series grew by
+ * at least a floor (1 MiB of memory, 1000 blocks, 2 threads or fds) and
+ * 2% of its level.  A service whose working set creeps by a few hundred
+ * kilobytes while it warms up is not leaking, however significant the
+ * creep; a 1 MB/s leak clears both bars within seconds. */
+static bool material(int metric, double level, const struct det_trend_result *tr)
+{
+	double floor;
+	double grown = tr->slope_per_s * tr->span_s;
+
+	switch (metric) {
+	case DET_M_LIVE_BYTES:
+	case DET_M_RSS_BYTES:
+		floor = 1024.0 * 1024.0;
+		break;
+	case DET_M_LIVE_BLOCKS:
+		floor = 1000;
+		break;
+	default:
+		floor = 2;
+		break;
+	}
+	return grown >= floor && grown >= 0.02 * fabs(level);
+}
+
 /* Is a change in direction dir explained by the metric's trend? */
 static bool trend_explains(const struct det_engine *e,
 			   const struct det_metric_state *ms, int dir)
@@ -226,7 +251,7 @@ static void push_metric(struct det_engine *e, int i, double x, double t_s)
 		ms->recent_slope_per_s = tr.recent_slope_per_s;
 		ms->trend_conf = tr.conf;
 		ms->growth_conf = tr.growth_conf;
-		ms->leak = tr.leak;
+		ms->leak = tr.leak && material(i, x, &tr);
 	}
 	if (det_change_push(m->change, x, &ev) &&
 	    !trend_explains(e, ms, ev.dir)) {

@@ -209,8 +209,46 @@ static void test_bursty(void)
 	}
 }
 
+/* A working set that creeps up by 200 KB over a minute (significant, but
+ * 5% of 4 MB and under 1 MiB) is not a leak; 1 MB/s is, within 30 s. */
+static void test_material(void)
+{
+	for (int leaking = 0; leaking <= 1; leaking++) {
+		struct det_engine *e = det_engine_new(NULL);
+		struct synth_rng r;
+		struct det_state st;
+		double first_leak = -1;
+
+		CHECK(e != NULL);
+		if (e == NULL)
+			return;
+		synth_seed(&r, 5);
+		for (unsigned i = 0; i < 60; i++) {
+			struct det_tick tk;
+
+			make_tick(&tk, i, &r);
+			tk.live_bytes = 4e6 + 2e3 * synth_normal(&r) +
+					(leaking ? 1e6 * i : 200e3 * i / 60.0);
+			tk.live_blocks = tk.live_bytes / 128;
+			tk.threads = 4;
+			det_engine_push(e, &tk);
+			det_engine_state(e, &st);
+			if (st.m[DET_M_LIVE_BYTES].leak && first_leak < 0)
+				first_leak = i;
+		}
+		if (leaking)
+			CHECK_MSG(first_leak >= 15 && first_leak <= 30,
+				  "1 MB/s leak called at tick %.0f", first_leak);
+		else
+			CHECK_MSG(first_leak < 0, "a 200 KB creep called a leak "
+				  "at tick %.0f", first_leak);
+		det_engine_free(e);
+	}
+}
+
 int main(void)
 {
+	test_material();
 	test_bursty();
 	test_run();
 	test_cycle();
