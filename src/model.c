@@ -32,6 +32,7 @@ struct model_pipe {
 	 * block every few ticks is a large-object program, not one tick in
 	 * eight of it. */
 	double ew_allocs, ew_small, ew_bytes, ew_large_bytes;
+	double ew_top_objects, ew_all_objects;	/* per second, top site */
 	uint64_t min_ticks;		/* ticks before a pattern is shown */
 };
 
@@ -324,8 +325,14 @@ static void make_tick(struct model *m, const struct target_view *v,
 			double hi = (double)r->raw.max_size;
 			double life = 0, shortl = 0;
 
-			tk->top_site_share = fmin(1, r->alloc_objects_per_s /
-							  v->rates.allocs_per_s);
+			/* Smoothed too: under sampling the top site gets a
+			 * sample only every few ticks. */
+			p->ew_top_objects += SHARE_ALPHA *
+				(r->alloc_objects_per_s - p->ew_top_objects);
+			p->ew_all_objects += SHARE_ALPHA *
+				(v->rates.allocs_per_s - p->ew_all_objects);
+			tk->top_site_share = fmin(1, frac(p->ew_top_objects,
+							  p->ew_all_objects));
 			tk->top_site_size_cv = hi + lo > 0 ?
 				(hi - lo) / (hi + lo) : 0;
 			for (unsigned b = 0; b < SEG_LIFE_BUCKETS; b++) {
