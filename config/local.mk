@@ -19,7 +19,7 @@ dist_man_MANS += man/alloctop.yaml.5
 
 check_PROGRAMS += tests/unit/test_config
 tests_unit_test_config_SOURCES = tests/unit/test_config.c \
-	tests/unit/check_config.h
+	tests/unit/check.h
 tests_unit_test_config_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
 tests_unit_test_config_LDFLAGS = $(SAN_CFLAGS)
 tests_unit_test_config_LDADD = src/libconfig.a $(CFG_LIBS)

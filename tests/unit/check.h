@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static unsigned check_failed;
 static unsigned check_total;
@@ -38,6 +39,20 @@ static unsigned check_total;
 				__FILE__, __LINE__, #expr);		\
 			fprintf(stderr, __VA_ARGS__);			\
 			fputc('\n', stderr);				\
+		}							\
+	} while (0)
+
+/* Two strings equal, both shown on failure. */
+#define CHECK_STR(got, want)						\
+	do {								\
+		const char *check_g_ = (got);				\
+		const char *check_w_ = (want);				\
+		check_total++;						\
+		if (strcmp(check_g_, check_w_) != 0) {			\
+			check_failed++;					\
+			fprintf(stderr, "%s:%d: %s\n  got:  %s\n  want: %s\n", \
+				__FILE__, __LINE__, #got, check_g_,	\
+				check_w_);				\
 		}							\
 	} while (0)
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
-#include "check_config.h"
+#include "check.h"
 
 static const char *srcdir;
 static char tmpdir[] = "/tmp/test_config.XXXXXX";
