@@ -215,6 +215,8 @@ void sample_take(struct tls_state *t, const struct pub_call *k)
 	__atomic_fetch_add(&sites[id].alloc_bytes, wb, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&sites[id].alloc_objects, wo, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&sites[id].samples, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&sites[id].sizes[seg_size_bucket(k->req)], wo,
+			   __ATOMIC_RELAXED);
 	atomic_min(&sites[id].min_size, k->req);
 	atomic_max(&sites[id].max_size, k->req);
 	__atomic_fetch_add(&h->samples, 1, __ATOMIC_RELAXED);

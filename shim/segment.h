@@ -150,6 +150,25 @@ enum seg_state {
  * unbiased under Poisson sampling by bytes (exact when sample_bytes is 1).
  * Entry 0 is "other": samples that found the table full. */
 #define SEG_LIFE_BUCKETS 16u		/* lifetime: [0,1us), then x4 each: ..1h+ */
+#define SEG_SIZE_BUCKETS 16u		/* size: [0,16), then x4 each: ..4 GiB+ */
+
+/* Size bucket of a call site's allocation: 0 below 16 bytes, then one per
+ * factor of four (bucket b >= 1 starts at 16 * 4^(b-1)). */
+static inline unsigned seg_size_bucket(uint64_t size)
+{
+	unsigned b;
+
+	if (size < 16)
+		return 0;
+	b = 1u + (63u - (unsigned)__builtin_clzll(size) - 4u) / 2u;
+	return b < SEG_SIZE_BUCKETS ? b : SEG_SIZE_BUCKETS - 1u;
+}
+
+static inline uint64_t seg_size_lower(unsigned b)
+{
+	return b == 0 ? 0 : 16ull << (2u * (b - 1u));
+}
+
 struct seg_site {
 	uint32_t nframes;		/* valid entries in frames[] */
 	uint32_t pad;
@@ -163,6 +182,7 @@ struct seg_site {
 	uint64_t max_size;
 	uint64_t realloc_grows;		/* sampled blocks grown by realloc */
 	uint64_t life[SEG_LIFE_BUCKETS];	/* sampled frees by lifetime */
+	uint64_t sizes[SEG_SIZE_BUCKETS];	/* estimated objects by size */
 	uint64_t frames[SEG_MAX_FRAMES];	/* return addresses, innermost first */
 } __attribute__((aligned(SEG_ALIGN)));
 

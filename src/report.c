@@ -396,7 +396,15 @@ static void json_sites(FILE *f, const struct report_tick *t)
 				    (double)r->raw.alloc_objects : 0);
 		fputs(",\"avg_lifetime_s\":", f);
 		json_num(f, life >= 0 ? life : NAN);
-		fputs(",\"where\":", f);
+		fputs(",\"size_hist\":[", f);
+		for (unsigned b = 0, first = 1; b < SEG_SIZE_BUCKETS; b++) {
+			if (r->raw.sizes[b] == 0)
+				continue;
+			fprintf(f, "%s[%" PRIu64 ",%" PRIu64 "]", first ? "" : ",",
+				seg_size_lower(b), r->raw.sizes[b]);
+			first = 0;
+		}
+		fputs("],\"where\":", f);
 		json_frame(f, r->id ? r->where : NULL);
 		fputs(",\"frames\":[", f);
 		for (uint32_t k = 0; k < r->raw.nframes; k++) {

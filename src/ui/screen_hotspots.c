@@ -899,6 +899,44 @@ static int draw_source(const struct site_row *s, WINDOW *win, int y, int x,
 	return y;
 }
 
+/* The size histogram of the site's allocations (estimated objects), one
+ * bar per bucket from the first to the last that holds any.  Returns the
+ * next free row. */
+static int draw_sizes(const struct site_row *s, WINDOW *win, int y, int x,
+		      int end, int w)
+{
+	const uint64_t *n = s->raw.sizes;
+	uint64_t max = 0;
+	unsigned lo = SEG_SIZE_BUCKETS;
+	unsigned hi = 0;
+
+	for (unsigned b = 0; b < SEG_SIZE_BUCKETS; b++) {
+		if (n[b] == 0)
+			continue;
+		if (lo == SEG_SIZE_BUCKETS)
+			lo = b;
+		hi = b;
+		if (n[b] > max)
+			max = n[b];
+	}
+	if (y >= end || max == 0)
+		return y;
+	draw_text(win, y++, x, w, draw_attr(DRAW_LABEL) | A_BOLD,
+		  "Sizes of its allocations");
+	for (unsigned b = lo; b <= hi && y < end; b++) {
+		char edge[16];
+		char c[16];
+
+		draw_bytes(edge, sizeof edge, (double)seg_size_lower(b));
+		draw_count(c, sizeof c, (double)n[b]);
+		draw_fmt(win, y, x, 16, draw_attr(DRAW_NORMAL), ">=%-6s %6s",
+			 edge, c);
+		graph_hbar(win, y++, x + 16, w - 16, (double)n[b] / (double)max,
+			   DRAW_HIST);
+	}
+	return y;
+}
+
 /* The lifetime histogram: one bar per bucket from the first to the last
  * that holds frees.  Returns the next free row. */
 static int draw_lifetimes(const struct site_row *s, WINDOW *win, int y,
@@ -1122,6 +1160,7 @@ static void hs_detail(const void *row, WINDOW *win, int y, int x, int h,
 			y = draw_graph(&k->live, "Live bytes", true, "",
 				       DRAW_GRAPH_LIVE, win, y, rx, 6, w);
 	}
+	y = draw_sizes(s, win, y, rx, end, w);
 	draw_lifetimes(s, win, y, rx, end, w);
 }
 

@@ -33,6 +33,14 @@ for name, t in truth["sites"].items():
         total += t["alloc_objects"]
 for outer in ("run_exact", "main"):
     assert cum[outer]["alloc_objects"] >= total, (outer, cum[outer], total)
+# The size histogram of a site: every one of site_a's 48-byte blocks in
+# the bucket that starts at 16 bytes.
+a = [x for x in final["sites"] if x["where"]["function"] == "site_a_malloc"]
+hist = {}
+for x in a:
+    for lo, n in x["size_hist"]:
+        hist[lo] = hist.get(lo, 0) + n
+assert hist == {16: truth["sites"]["site_a_malloc"]["alloc_objects"]}, hist
 print(f"per function: {len(truth['sites'])} functions exact, "
       f"main covers {cum['main']['alloc_objects']} objects")
 PY

@@ -97,8 +97,23 @@ static void test_name(void)
 	CHECK(strcmp(n, "/alloctop.2147483647") == 0);
 }
 
+static void test_size_buckets(void)
+{
+	CHECK(seg_size_bucket(0) == 0 && seg_size_bucket(15) == 0);
+	CHECK(seg_size_bucket(16) == 1 && seg_size_bucket(63) == 1);
+	CHECK(seg_size_bucket(64) == 2 && seg_size_bucket(4095) == 4);
+	CHECK(seg_size_bucket(4096) == 5);
+	CHECK(seg_size_bucket(UINT64_MAX) == SEG_SIZE_BUCKETS - 1);
+	for (unsigned b = 1; b < SEG_SIZE_BUCKETS; b++) {
+		CHECK_MSG(seg_size_bucket(seg_size_lower(b)) == b, "%u", b);
+		CHECK_MSG(seg_size_bucket(seg_size_lower(b) - 1) == b - 1, "%u",
+			  b);
+	}
+}
+
 int main(void)
 {
+	test_size_buckets();
 	test_small_sizes_exact();
 	test_known_buckets();
 	test_bounds_round_trip();
