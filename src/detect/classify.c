@@ -68,8 +68,10 @@ void det_class_scores(const struct det_tick *tk,
 		det_ramp(tk->small_frac, 0.5, 0.8) *
 		fmax(det_ramp(tk->slack_ratio, 0.15, 0.35),
 		     det_ramp(rss_over_live, 1.3, 2.0));
-	/* ACF 0.3 is the period detector's floor; 0.6 is a clean cycle. */
-	score[DET_CLASS_CYCLIC] = det_ramp(cx->cycle_strength, 0.3, 0.6);
+	/* ACF 0.3 is the period detector's floor; 0.6 is a clean cycle.  A
+	 * leak comes first: growth in steps, or under a sawtooth, is growth. */
+	score[DET_CLASS_CYCLIC] = cx->leak ? 0 :
+				  det_ramp(cx->cycle_strength, 0.3, 0.6);
 
 	for (i = DET_CLASS_HEALTHY + 1; i < DET_CLASS_COUNT; i++)
 		if (score[i] > worst)

@@ -41,6 +41,7 @@ struct det_engine {
 	struct det_classifier cls;
 	struct det_ewma baseline;	/* slow allocs_per_s */
 	double burst_memory;		/* recent peak rate ratio, fading */
+	double first_t_s;		/* time of the first tick */
 	double *t_ring;			/* t_s of the last tick_ring ticks */
 	unsigned t_ring_len;
 	struct det_state st;
@@ -54,6 +55,9 @@ struct det_params det_params_default(void)
 	p.ewma_alpha = 0.1;
 	p.baseline_alpha = 0.02;
 	p.min_ticks = 20;
+	/* 10 s: most programs fill their caches and pools within it, and a
+	 * leak present from the start is still called by 25-30 s. */
+	p.trend_warmup_s = 10;
 	det_change_params_default(&p.change);
 	det_anomaly_params_default(&p.anomaly);
 	det_trend_params_default(&p.trend);
@@ -129,7 +133,8 @@ struct det_engine *det_engine_new(const struct det_params *p)
 		p = &def;
 	if (p->window_ticks < 2 || p->window_ticks > 65536 ||
 	    !(p->ewma_alpha > 0 && p->ewma_alpha <= 1) ||
-	    !(p->baseline_alpha > 0 && p->baseline_alpha <= 1)) {
+	    !(p->baseline_alpha > 0 && p->baseline_alpha <= 1) ||
+	    !(p->trend_warmup_s >= 0)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -245,7 +250,8 @@ static void push_metric(struct det_engine *e, int i, double x, double t_s)
 	if (m->trend != NULL) {
 		struct det_trend_result tr;
 
-		det_trend_push(m->trend, t_s, x);
+		if (t_s - e->first_t_s >= e->p.trend_warmup_s)
+			det_trend_push(m->trend, t_s, x);
 		det_trend_eval(m->trend, &tr);
 		ms->slope_per_s = tr.slope_per_s;
 		ms->recent_slope_per_s = tr.recent_slope_per_s;
@@ -289,6 +295,8 @@ void det_engine_push(struct det_engine *e, const struct det_tick *tk)
 	double rate = tk->allocs_per_s;
 	int i;
 
+	if (e->st.ticks == 0)
+		e->first_t_s = tk->t_s;
 	e->t_ring[e->st.ticks % e->t_ring_len] = tk->t_s;
 	e->st.t_s = tk->t_s;
 	e->st.anomalies = 0;

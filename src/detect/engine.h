@@ -29,6 +29,8 @@ struct det_params {
 	double ewma_alpha;	/* moving averages, (0, 1] */
 	double baseline_alpha;	/* slow allocation-rate baseline (bursts) */
 	unsigned min_ticks;	/* no burst ratio before this many ticks */
+	double trend_warmup_s;	/* trends start this long after the first
+				 * tick: start-up fills are not leaks */
 	struct det_change_params change;
 	struct det_anomaly_params anomaly;
 	struct det_trend_params trend;
