@@ -51,27 +51,36 @@ static void copy_build_id(struct seg_module *m, const struct dl_phdr_info *i)
 	}
 }
 
+void mod_load_range(const struct dl_phdr_info *i, uintptr_t *lo,
+		    uintptr_t *hi)
+{
+	*lo = UINTPTR_MAX;
+	*hi = 0;
+	for (int k = 0; k < i->dlpi_phnum; k++) {
+		const ElfW(Phdr) *ph = &i->dlpi_phdr[k];
+		uintptr_t a = i->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (a < *lo)
+			*lo = a;
+		if (a + ph->p_memsz > *hi)
+			*hi = a + ph->p_memsz;
+	}
+}
+
 static int visit(struct dl_phdr_info *i, size_t size, void *arg)
 {
 	struct seg_header *h = arg;
 	struct seg_module *mods = pub_modules();
 	struct seg_module m;
-	uint64_t lo = UINT64_MAX;
-	uint64_t hi = 0;
+	uintptr_t lo;
+	uintptr_t hi;
 	uint32_t used = h->modules_used;
 
 	(void)size;
 	memset(&m, 0, sizeof m);
-	for (int k = 0; k < i->dlpi_phnum; k++) {
-		const ElfW(Phdr) *ph = &i->dlpi_phdr[k];
-
-		if (ph->p_type != PT_LOAD)
-			continue;
-		if (i->dlpi_addr + ph->p_vaddr < lo)
-			lo = i->dlpi_addr + ph->p_vaddr;
-		if (i->dlpi_addr + ph->p_vaddr + ph->p_memsz > hi)
-			hi = i->dlpi_addr + ph->p_vaddr + ph->p_memsz;
-	}
+	mod_load_range(i, &lo, &hi);
 	if (hi == 0)
 		return 0;
 	for (uint32_t k = 0; k < used; k++)

@@ -27,6 +27,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "modules.h"
 #include "publish.h"
 #include "segment.h"
 #include "stack.h"
@@ -59,21 +60,11 @@ static uint32_t site_gen = 1;
 static int find_self(struct dl_phdr_info *i, size_t size, void *arg)
 {
 	uintptr_t me = (uintptr_t)arg;
-	uintptr_t lo = UINTPTR_MAX;
-	uintptr_t hi = 0;
+	uintptr_t lo;
+	uintptr_t hi;
 
 	(void)size;
-	for (int k = 0; k < i->dlpi_phnum; k++) {
-		const ElfW(Phdr) *ph = &i->dlpi_phdr[k];
-		uintptr_t a = i->dlpi_addr + ph->p_vaddr;
-
-		if (ph->p_type != PT_LOAD)
-			continue;
-		if (a < lo)
-			lo = a;
-		if (a + ph->p_memsz > hi)
-			hi = a + ph->p_memsz;
-	}
+	mod_load_range(i, &lo, &hi);
 	if (me >= lo && me < hi) {
 		self_lo = lo;
 		self_hi = hi;
