@@ -15,6 +15,10 @@
 
 /* Weight of a tick in the smoothed shares: about ten ticks of memory. */
 #define SHARE_ALPHA 0.1
+/* "Small" for the fragmentation class: glibc's per-chunk header and
+ * 16-byte rounding cost up to 31 bytes an object, 6% at this size and a
+ * third at 64 bytes. */
+#define SMALL_OBJECT 512
 
 /* Ticks between re-reading the memory limits a forecast runs into. */
 #define LIMITS_EVERY 10u
@@ -32,7 +36,8 @@ struct model_pipe {
 	 * block every few ticks is a large-object program, not one tick in
 	 * eight of it. */
 	double ew_allocs, ew_small, ew_bytes, ew_large_bytes;
-	double ew_top_objects, ew_all_objects;	/* per second, top site */
+	double ew_usable, ew_requested;		/* bytes, for recent slack */
+	double ew_all_objects;			/* per second */
 	uint64_t min_ticks;		/* ticks before a pattern is shown */
 };
 
@@ -266,7 +271,7 @@ static void make_tick(struct model *m, const struct target_view *v,
 	const struct seg_counters *c = &v->snap.total;
 	const struct seg_counters *o = &p->prev;
 	double allocs = 0, small = 0, large = 0, large_bytes = 0, bytes = 0;
-	double calls = 0, reallocs = 0;
+	double calls = 0, reallocs = 0, requested = 0;
 
 	det_tick_init(tk);
 	tk->t_s = v->elapsed_s;
@@ -290,15 +295,18 @@ static void make_tick(struct model *m, const struct target_view *v,
 
 		allocs += n;
 		bytes += n * lo;
-		if (lo + 1 <= 64)
+		if (lo + 1 <= SMALL_OBJECT)
 			small += n;
 		if (lo >= 1024.0 * 1024.0) {
 			large += n;
 			large_bytes += n * lo;
 		}
 	}
-	for (int f = 0; f < SEG_FN_COUNT; f++)
+	for (int f = 0; f < SEG_FN_COUNT; f++) {
 		calls += (double)(c->fn[f].calls - o->fn[f].calls);
+		if (f != SEG_FN_FREE)
+			requested += (double)(c->fn[f].bytes - o->fn[f].bytes);
+	}
 	reallocs = (double)(c->fn[SEG_FN_REALLOC].calls -
 			    o->fn[SEG_FN_REALLOC].calls +
 			    c->fn[SEG_FN_REALLOCARRAY].calls -
@@ -308,6 +316,11 @@ static void make_tick(struct model *m, const struct target_view *v,
 	p->ew_small += SHARE_ALPHA * (small - p->ew_small);
 	p->ew_bytes += SHARE_ALPHA * (bytes - p->ew_bytes);
 	p->ew_large_bytes += SHARE_ALPHA * (large_bytes - p->ew_large_bytes);
+	p->ew_usable += SHARE_ALPHA *
+		((double)(c->alloc_bytes - o->alloc_bytes) - p->ew_usable);
+	p->ew_requested += SHARE_ALPHA * (requested - p->ew_requested);
+	tk->recent_slack = p->ew_usable > 0 && p->ew_requested < p->ew_usable ?
+			   1 - p->ew_requested / p->ew_usable : 0;
 	tk->small_frac = frac(p->ew_small, p->ew_allocs);
 	tk->large_frac = frac(p->ew_large_bytes, p->ew_bytes);
 	tk->large_allocs = large;
@@ -315,23 +328,26 @@ static void make_tick(struct model *m, const struct target_view *v,
 	tk->avg_size = frac((double)(c->alloc_bytes - o->alloc_bytes),
 			    (double)(c->alloc_blocks - o->alloc_blocks));
 	if (v->sites != NULL) {
-		uint32_t top;
-		const struct site_row *r;
+		const struct site_row *r = NULL;
 
-		if (sites_sorted(v->sites, SITES_RATE, &top, 1) == 1 &&
-		    (r = sites_row(v->sites, top)) != NULL &&
-		    v->rates.allocs_per_s > 0) {
+		/* The busiest site by its smoothed object rate: under
+		 * sampling a site's rate is 0 on most ticks and a spike on
+		 * one, so this tick's busiest is a lottery. */
+		for (uint32_t i = 0; i < sites_count(v->sites); i++) {
+			const struct site_row *s = sites_row(v->sites, i);
+
+			if (r == NULL ||
+			    s->objects_per_s_smooth > r->objects_per_s_smooth)
+				r = s;
+		}
+		p->ew_all_objects += SHARE_ALPHA *
+			(v->rates.allocs_per_s - p->ew_all_objects);
+		if (r != NULL && r->objects_per_s_smooth > 0) {
 			double lo = (double)r->raw.min_size;
 			double hi = (double)r->raw.max_size;
 			double life = 0, shortl = 0;
 
-			/* Smoothed too: under sampling the top site gets a
-			 * sample only every few ticks. */
-			p->ew_top_objects += SHARE_ALPHA *
-				(r->alloc_objects_per_s - p->ew_top_objects);
-			p->ew_all_objects += SHARE_ALPHA *
-				(v->rates.allocs_per_s - p->ew_all_objects);
-			tk->top_site_share = fmin(1, frac(p->ew_top_objects,
+			tk->top_site_share = fmin(1, frac(r->objects_per_s_smooth,
 							  p->ew_all_objects));
 			tk->top_site_size_cv = hi + lo > 0 ?
 				(hi - lo) / (hi + lo) : 0;

@@ -135,6 +135,8 @@ static void update_row(struct site_row *row, const struct seg_site *s,
 		g = ((double)site_live_bytes(row) - live0) / dt_s * 60.0;
 		row->growth_bytes_per_min += GROWTH_ALPHA *
 					     (g - row->growth_bytes_per_min);
+		row->objects_per_s_smooth += GROWTH_ALPHA *
+			(row->alloc_objects_per_s - row->objects_per_s_smooth);
 	}
 }
 

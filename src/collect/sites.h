@@ -17,6 +17,9 @@ struct site_row {
 	double alloc_objects_per_s;
 	double free_bytes_per_s;
 	double growth_bytes_per_min;	/* live bytes, smoothed (EWMA) */
+	double objects_per_s_smooth;	/* alloc_objects_per_s, smoothed like
+					   growth: a sampled site's rate is 0
+					   on most ticks and a spike on one */
 	uint32_t id;			/* index in the segment; 0 = other */
 	uint32_t top;			/* first frame outside the allocator */
 	const struct sym_frame *where;	/* raw.frames[top]; NULL: not yet */

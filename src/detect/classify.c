@@ -24,7 +24,7 @@ static const char *const class_reasons[DET_CLASS_COUNT] = {
 	"most allocated bytes are in blocks of 1 MiB or more",
 	"a large share of calls are realloc: buffers grown step by step",
 	"one call site allocates same-sized objects at a high rate",
-	"many small objects with high slack or RSS well above live bytes",
+	"many small objects: per-object overhead is a large share of the heap",
 	"a regular cycle in allocations or live bytes",
 };
 
@@ -38,6 +38,7 @@ void det_class_scores(const struct det_tick *tk,
 		      double score[DET_CLASS_COUNT])
 {
 	double rss_over_live = NAN;
+	double slack;
 	double worst = 0;
 	int i;
 
@@ -62,12 +63,21 @@ void det_class_scores(const struct det_tick *tk,
 		(isnan(tk->top_site_size_cv) ? 0 :
 		 1 - det_ramp(tk->top_site_size_cv, 0.05, 0.25)) *
 		det_ramp(tk->allocs_per_s, 1000, 10000);
-	/* Small objects (half to 80% of allocations <= 64 B) and waste:
-	 * slack from 15 to 35%, or RSS 1.3x to 2x the live bytes. */
+	/* Many small objects: 70..90% of allocations <= 512 B, at 5k..20k
+	 * of them a second, with the waste to show for it: 2.5..5% of
+	 * recent bytes lost to rounding (allocations of a few hundred
+	 * bytes or less; a program of larger objects stays below 2%), or,
+	 * on a heap of 64 MiB or more (where the rest of the process no
+	 * longer dominates RSS), RSS 1.3x to 2x the live bytes.  One site
+	 * of one size is a pool candidate instead. */
+	slack = isnan(tk->recent_slack) ? tk->slack_ratio : tk->recent_slack;
 	score[DET_CLASS_FRAGMENTATION] =
-		det_ramp(tk->small_frac, 0.5, 0.8) *
-		fmax(det_ramp(tk->slack_ratio, 0.15, 0.35),
-		     det_ramp(rss_over_live, 1.3, 2.0));
+		det_ramp(tk->small_frac, 0.7, 0.9) *
+		det_ramp(tk->small_frac * tk->allocs_per_s, 5000, 20000) *
+		fmax(det_ramp(slack, 0.025, 0.05),
+		     tk->live_bytes >= 64.0 * 1024 * 1024 ?
+		     det_ramp(rss_over_live, 1.3, 2.0) : 0) *
+		(1 - score[DET_CLASS_POOL_CANDIDATE]);
 	/* ACF 0.3 is the period detector's floor; 0.6 is a clean cycle.  A
 	 * leak comes first: growth in steps, or under a sawtooth, is growth. */
 	score[DET_CLASS_CYCLIC] = cx->leak ? 0 :

@@ -17,6 +17,7 @@ static const struct {
 	FIELD(t_s), FIELD(allocs_per_s), FIELD(frees_per_s),
 	FIELD(alloc_bytes_per_s), FIELD(live_bytes), FIELD(live_blocks),
 	FIELD(rss_bytes), FIELD(threads), FIELD(fds), FIELD(slack_ratio),
+	FIELD(recent_slack),
 	FIELD(small_frac), FIELD(large_frac), FIELD(large_allocs),
 	FIELD(realloc_frac), FIELD(avg_size), FIELD(top_site_share),
 	FIELD(top_site_size_cv), FIELD(short_lived_frac),

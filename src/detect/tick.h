@@ -19,7 +19,8 @@ struct det_tick {
 	double threads;		/* thread count */
 	double fds;		/* open file descriptors */
 	double slack_ratio;	/* (usable - requested) / usable, 0..1 */
-	double small_frac;	/* this tick's allocations <= 64 bytes, 0..1 */
+	double recent_slack;	/* the same, of recent allocations, 0..1 */
+	double small_frac;	/* recent allocations <= 512 bytes, 0..1 */
 	double large_frac;	/* allocated bytes in blocks >= 1 MiB, 0..1 */
 	double large_allocs;	/* allocations >= 1 MiB this tick */
 	double realloc_frac;	/* calls that are realloc, 0..1 */

@@ -115,12 +115,34 @@ static void test_classes(void)
 	expect("pool unknown cv", &tk, &cx, DET_CLASS_HEALTHY);
 	healthy_tick(&tk, 1);
 
+	/* Many small objects, a lot of them, with rounding waste. */
 	tk.small_frac = 0.95;
-	tk.slack_ratio = 0.5;
+	tk.allocs_per_s = 50000;
+	tk.recent_slack = 0.08;
 	expect("frag slack", &tk, &cx, DET_CLASS_FRAGMENTATION);
-	tk.slack_ratio = 0.05;
+	/* Without recent_slack (a CSV without the column): the total's. */
+	tk.recent_slack = NAN;
+	tk.slack_ratio = 0.08;
+	expect("frag total slack", &tk, &cx, DET_CLASS_FRAGMENTATION);
+	/* Objects of a few hundred bytes lose under 2.5%: not fragmented. */
+	tk.slack_ratio = 0.02;
+	expect("small, little slack", &tk, &cx, DET_CLASS_HEALTHY);
+	/* ...unless RSS is well above a large live heap. */
 	tk.rss_bytes = 2.5 * tk.live_bytes;
 	expect("frag rss", &tk, &cx, DET_CLASS_FRAGMENTATION);
+	/* On a small heap the rest of the process dominates RSS. */
+	tk.live_bytes = 4e6;
+	tk.rss_bytes = 2.5 * tk.live_bytes;
+	expect("small heap rss", &tk, &cx, DET_CLASS_HEALTHY);
+	/* Few small allocations a second: not worth a verdict. */
+	tk.recent_slack = 0.2;
+	tk.allocs_per_s = 2000;
+	expect("frag slow", &tk, &cx, DET_CLASS_HEALTHY);
+	/* One site, one size, at a high rate: a pool, not fragmentation. */
+	tk.allocs_per_s = 50000;
+	tk.top_site_share = 0.9;
+	tk.top_site_size_cv = 0;
+	expect("pool not frag", &tk, &cx, DET_CLASS_POOL_CANDIDATE);
 	healthy_tick(&tk, 1);
 
 	cx.cycle_strength = 0.8;
