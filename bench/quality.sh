@@ -11,8 +11,8 @@
 #   -n RUNS      runs per class (default 10; the spec asks for at least 10)
 #   -j JOBS      runs at a time (default 2: one per core of the bench box;
 #                more and the sim's pacing, hence the series, suffer)
-#   -d TICK      alloctop tick in seconds (default 0.25, so that a 16 s run
-#                has 64 ticks; min_ticks and raise_after stay in ticks)
+#   -d TICK      alloctop tick in seconds (default 0.25, so that a 60 s run
+#                has 240 ticks; min_ticks and raise_after stay in ticks)
 #   -t DURATION  length of a classifier run (default 60s)
 #   -T RUNS      leak-timing runs: a steady lead-in, then growth at 1MB/s
 #                (default: as -n)
