@@ -28,7 +28,7 @@ struct model_pipe {
 	struct alert_engine *alerts;
 	const struct alert_rule *rules;
 	size_t n_rules;
-	struct alert_rule rule_buf[CFG_METRIC_COUNT + 2];
+	struct alert_rule rule_buf[CFG_METRIC_COUNT + 4];
 	struct seg_counters prev;	/* last tick's totals, for deltas */
 	bool have_prev;
 	FILE *log;			/* alerts.log, or NULL */
@@ -168,6 +168,10 @@ static void build_rules(struct model_pipe *p, const struct cfg *c)
 	}
 	add_rule(p, "leak", ALERT_M_LEAK_CONF, c->detect.trend_confidence,
 		 0, 3, 10);
+	add_rule(p, "thread_leak", ALERT_M_THREAD_LEAK_CONF,
+		 c->detect.trend_confidence, 0, 3, 10);
+	add_rule(p, "fd_leak", ALERT_M_FD_LEAK_CONF,
+		 c->detect.trend_confidence, 0, 3, 10);
 	p->rules = p->rule_buf;
 }
 
@@ -381,6 +385,20 @@ static void log_alert(FILE *f, const struct model_alert *a)
 	fflush(f);
 }
 
+/* "threads grow without bound: +12/min (confidence 0.9999)". */
+static void count_leak_text(char *buf, size_t len,
+			    const struct model_pipe *p,
+			    enum alert_metric metric, double conf)
+{
+	bool threads = metric == ALERT_M_THREAD_LEAK_CONF;
+	const struct det_metric_state *ms = det_engine_metric(
+		p->det, threads ? DET_M_THREADS : DET_M_FDS);
+
+	snprintf(buf, len, "%s grow without bound: %+.0f/min "
+		 "(confidence %.4f)", threads ? "threads" : "open fds",
+		 ms != NULL ? ms->slope_per_s * 60 : NAN, conf);
+}
+
 static void take_events(struct model *m, unsigned n)
 {
 	struct model_pipe *p = m->pipe;
@@ -415,6 +433,11 @@ static void take_events(struct model *m, unsigned n)
 				snprintf(val, sizeof val, "live heap grows "
 					 "without bound (confidence %.4f)",
 					 e->value);
+				break;
+			case ALERT_M_THREAD_LEAK_CONF:
+			case ALERT_M_FD_LEAK_CONF:
+				count_leak_text(val, sizeof val, p, metric,
+						e->value);
 				break;
 			default:
 				snprintf(val, sizeof val, "%.3g", e->value);

@@ -163,6 +163,18 @@ static void text_alert(void *arg, const struct model_alert *a)
 		a->t_s, a->text);
 }
 
+/* "Trend: threads +12/min (confidence 0.9999)  LEAK", when growing. */
+static void text_count_trend(FILE *f, const char *what,
+			     const struct det_metric_state *ms)
+{
+	if (!ms->has_trend || !(ms->growth_conf >= 0.95) ||
+	    !(ms->slope_per_s > 0))
+		return;
+	fprintf(f, "Trend: %s %+.0f/min (confidence %.3f)%s\n", what,
+		ms->slope_per_s * 60, ms->growth_conf,
+		ms->leak ? "  LEAK" : "");
+}
+
 static void text_findings(FILE *f, const struct report_tick *t)
 {
 	const struct model *m = t->model;
@@ -186,6 +198,8 @@ static void text_findings(FILE *f, const struct report_tick *t)
 			fprintf(f, "  exhausted in %.0fs", m->det.exhaustion_s);
 		fputc('\n', f);
 	}
+	text_count_trend(f, "threads", &m->det.m[DET_M_THREADS]);
+	text_count_trend(f, "open fds", &m->det.m[DET_M_FDS]);
 	for_new_alerts(m, text_alert, f);
 }
 
@@ -438,6 +452,23 @@ static void json_alert(void *arg, const struct model_alert *a)
 	l->first = false;
 }
 
+/* ,"threads":{"per_min":12,"growth_confidence":0.9999,"leak":true}, or
+ * null before the trend has a verdict.  per is 1 (per_s) or 60. */
+static void json_trend(FILE *f, const char *key,
+		       const struct det_metric_state *ms, int per)
+{
+	fprintf(f, ",\"%s\":", key);
+	if (!ms->has_trend) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"%s\":", per == 60 ? "per_min" : "per_s");
+	json_num(f, ms->slope_per_s * per);
+	fputs(",\"growth_confidence\":", f);
+	json_num(f, ms->growth_conf);
+	fprintf(f, ",\"leak\":%s}", ms->leak ? "true" : "false");
+}
+
 static void json_findings(FILE *f, const struct report_tick *t)
 {
 	const struct model *m = t->model;
@@ -466,7 +497,11 @@ static void json_findings(FILE *f, const struct report_tick *t)
 	fprintf(f, ",\"leak\":%s,\"exhaustion_s\":",
 		live->leak ? "true" : "false");
 	json_num(f, m->det.exhaustion_s);
-	fprintf(f, ",\"period_ticks\":%u}", live->period_ticks);
+	fprintf(f, ",\"period_ticks\":%u", live->period_ticks);
+	json_trend(f, "rss", &m->det.m[DET_M_RSS_BYTES], 1);
+	json_trend(f, "threads", &m->det.m[DET_M_THREADS], 60);
+	json_trend(f, "fds", &m->det.m[DET_M_FDS], 60);
+	fputc('}', f);
 	fputs(",\"alerts\":[", f);
 	for_new_alerts(m, json_alert, &l);
 	fputc(']', f);

@@ -14,6 +14,6 @@ tests_unit_test_reader_LDADD = src/collect/libcollect.a $(DW_LIBS) -lstdc++ -lm
 E2E_TESTS = tests/e2e/exact.sh tests/e2e/many_threads.sh \
 	tests/e2e/exit_paths.sh tests/e2e/signals.sh tests/e2e/cxx.sh \
 	tests/e2e/fork_exec.sh tests/e2e/real_programs.sh tests/e2e/errors.sh \
-	tests/e2e/detect.sh
+	tests/e2e/detect.sh tests/e2e/thread_fd_leak.sh
 TESTS += tests/unit/test_segment tests/unit/test_reader $(E2E_TESTS)
 EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/e2e/compare.py

@@ -15,7 +15,7 @@ static const char *const metric_names[ALERT_M_COUNT] = {
 	"allocs_per_s", "frees_per_s", "alloc_bytes_per_s", "live_bytes",
 	"live_blocks", "rss_bytes", "threads", "fds", "slack_ratio",
 	"live_growth_bytes_per_s", "leak_conf", "exhaustion_s", "anomalies",
-	"rate_ratio",
+	"rate_ratio", "thread_leak_conf", "fd_leak_conf",
 };
 
 const char *alert_metric_name(enum alert_metric m)
@@ -162,6 +162,11 @@ double alert_metric_value(enum alert_metric m, const struct det_tick *tk,
 		return live->slope_per_s;
 	case ALERT_M_LEAK_CONF:
 		return live->leak ? live->growth_conf : 0;
+	case ALERT_M_THREAD_LEAK_CONF:
+		return st->m[DET_M_THREADS].leak ?
+		       st->m[DET_M_THREADS].growth_conf : 0;
+	case ALERT_M_FD_LEAK_CONF:
+		return st->m[DET_M_FDS].leak ? st->m[DET_M_FDS].growth_conf : 0;
 	case ALERT_M_EXHAUSTION_S:
 		return st->exhaustion_s;
 	case ALERT_M_ANOMALIES:

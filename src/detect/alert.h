@@ -53,6 +53,9 @@ enum alert_metric {
 	ALERT_M_EXHAUSTION_S,	/* time to exhaustion; lower is worse */
 	ALERT_M_ANOMALIES,	/* metrics anomalous this tick */
 	ALERT_M_RATE_RATIO,	/* allocation rate over its baseline */
+	ALERT_M_THREAD_LEAK_CONF, /* growth confidence when the threads leak
+				   * verdict holds, else 0 */
+	ALERT_M_FD_LEAK_CONF,	/* the same for open file descriptors */
 	ALERT_M_COUNT
 };
 

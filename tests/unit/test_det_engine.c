@@ -247,9 +247,46 @@ static void test_material(void)
 	}
 }
 
+/* Threads: 2 a second leak; a pool growing from 4 to 10 workers over the
+ * run (6 threads, steadily) does not, though it never stops growing. */
+static void test_thread_leak(void)
+{
+	for (int leaking = 0; leaking <= 1; leaking++) {
+		struct det_engine *e = det_engine_new(NULL);
+		struct synth_rng r;
+		struct det_state st;
+		double first_leak = -1;
+
+		CHECK(e != NULL);
+		if (e == NULL)
+			return;
+		synth_seed(&r, 9);
+		for (unsigned i = 0; i < 60; i++) {
+			struct det_tick tk;
+
+			make_tick(&tk, i, &r);
+			tk.threads = leaking ? 4 + 2 * i : 4 + i / 10;
+			det_engine_push(e, &tk);
+			det_engine_state(e, &st);
+			if (st.m[DET_M_THREADS].leak && first_leak < 0)
+				first_leak = i;
+		}
+		if (leaking) {
+			CHECK_MSG(first_leak >= 24 && first_leak <= 30,
+				  "thread leak called at tick %.0f", first_leak);
+			CHECK_NEAR(st.m[DET_M_THREADS].slope_per_s, 2, 1e-9);
+		} else {
+			CHECK_MSG(first_leak < 0, "a pool of 4..10 called a "
+				  "leak at tick %.0f", first_leak);
+		}
+		det_engine_free(e);
+	}
+}
+
 int main(void)
 {
 	test_material();
+	test_thread_leak();
 	test_bursty();
 	test_run();
 	test_cycle();
