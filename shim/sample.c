@@ -193,6 +193,7 @@ void sample_take(struct tls_state *t, const struct pub_call *k)
 	uint64_t wb;
 	uint64_t wo;
 	uint32_t id;
+	bool cached;
 	int n;
 	/* At a fixed distance from the program's stack pointer for a given
 	 * call path: with the return address, the stack cache's key. */
@@ -206,7 +207,10 @@ void sample_take(struct tls_state *t, const struct pub_call *k)
 	 * index lock we may hold). */
 	t->sampling = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	n = stack_capture(t, k->ret, key, frames, SEG_MAX_FRAMES, &id);
+	n = stack_capture(t, k->ret, key, frames, SEG_MAX_FRAMES, &id,
+			  &cached);
+	if (cached)
+		__atomic_fetch_add(&h->stack_hits, 1, __ATOMIC_RELAXED);
 	if (id >= SEG_MAX_SITES) {
 		id = find_site(h, sites, frames, n, hash_frames(frames, n));
 		stack_remember_site(t, id);

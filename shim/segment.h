@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #define SEG_MAGIC 0x31504f54434f4c41ULL	/* "ALOCTOP1" read little-endian */
-#define SEG_ABI_VERSION 1u
+#define SEG_ABI_VERSION 2u
 #define SEG_ALIGN 64u			/* one cache line */
 #define SEG_NAME_PREFIX "/alloctop."	/* shm_open name: /dev/shm/alloctop.PID */
 #define SEG_NAME_MAX 32u
@@ -253,6 +253,8 @@ struct seg_header {
 	uint64_t private_bytes;		/* the shim's own memory besides this
 					 * segment: fixed tables plus a stack
 					 * cache per sampling thread */
+	uint64_t stack_hits;		/* of samples, stacks the per-thread
+					 * cache answered without unwinding */
 } __attribute__((aligned(SEG_ALIGN)));
 
 /* Fills in the block counts of summed counters: every successful call of

@@ -168,6 +168,7 @@ static int unwind(struct stack_cache *c, struct cache_entry *e,
 	unw_word_t sp;
 	int n = 0;
 	int cacheable = c != NULL && e != NULL;
+	int step = 1;	/* the last unw_step's result; <= 0: the end */
 
 	if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
 		return 0;
@@ -186,8 +187,12 @@ static int unwind(struct stack_cache *c, struct cache_entry *e,
 			cacheable = 0;
 		}
 		n++;
-	} while (n < max && unw_step(&cur) > 0);
-	if (cacheable && n > 0 && unw_step(&cur) <= 0) {
+	} while (n < max && (step = unw_step(&cur)) > 0);
+	/* Only a walk that reached the outermost frame is the whole stack.
+	 * (Not a second unw_step to find out: libunwind 1.6 answers 1 again
+	 * on a cursor that has already ended, which made every stack look
+	 * truncated and the cache never hit.) */
+	if (cacheable && n > 0 && step <= 0) {
 		e->n = (uint32_t)n;	/* the whole stack, recorded */
 		e->site = 0;
 	} else if (e != NULL) {
@@ -197,7 +202,7 @@ static int unwind(struct stack_cache *c, struct cache_entry *e,
 }
 
 int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
-		  void **frames, int max, uint32_t *site)
+		  void **frames, int max, uint32_t *site, bool *cached)
 {
 	void *buf[SEG_MAX_FRAMES + 8];
 	struct stack_cache *c = NULL;
@@ -207,6 +212,7 @@ int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 	int out = 0;
 
 	*site = UINT32_MAX;
+	*cached = false;
 	if (max > (int)SEG_MAX_FRAMES)
 		max = (int)SEG_MAX_FRAMES;
 	if (ret != 0 && key != 0 && (c = cache_of(t)) != NULL) {
@@ -218,6 +224,7 @@ int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 			if (e->site != 0 && e->gen == site_gen)
 				*site = e->site - 1;
 			c->last = e;
+			*cached = true;
 			return (int)e->n;
 		}
 		if (key >= c->lo && key < c->hi) {

@@ -3,6 +3,7 @@
 #ifndef ALLOCTOP_SHIM_STACK_H
 #define ALLOCTOP_SHIM_STACK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tls.h"
@@ -19,9 +20,10 @@ void stack_warm_up(void);
  * (the caller's frame address); when both are non-zero a per-thread cache
  * answers repeated stacks without unwinding: a hit is taken only if every
  * return address it remembers is still in its slot on the stack.  *site
- * receives the call-site number remembered with a hit, or UINT32_MAX. */
+ * receives the call-site number remembered with a hit, or UINT32_MAX;
+ * *cached is true for a hit. */
 int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
-		  void **frames, int max, uint32_t *site);
+		  void **frames, int max, uint32_t *site, bool *cached);
 
 /* Remembers the site number of the stack stack_capture just returned. */
 void stack_remember_site(struct tls_state *t, uint32_t site);

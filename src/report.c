@@ -580,10 +580,11 @@ void report_json(FILE *f, const struct report_tick *t)
 			",\"failed\":%" PRIu64 "}", fn ? "," : "",
 			snap_fn_name((enum seg_fn)fn), c->fn[fn].calls,
 			c->fn[fn].bytes, c->fn[fn].failed);
-	fprintf(f, "},\"sampling\":{\"samples\":%" PRIu64 ",\"sites_dropped\":%"
-		PRIu64 ",\"ptrs_dropped\":%" PRIu64 "},\"shim_memory\":{"
+	fprintf(f, "},\"sampling\":{\"samples\":%" PRIu64 ",\"stack_hits\":%"
+		PRIu64 ",\"sites_dropped\":%" PRIu64 ",\"ptrs_dropped\":%" PRIu64
+		"},\"shim_memory\":{"
 		"\"segment_bytes\":%" PRIu64 ",\"private_bytes\":%" PRIu64 "}",
-		s->samples, s->sites_dropped, s->ptrs_dropped,
+		s->samples, s->stack_hits, s->sites_dropped, s->ptrs_dropped,
 		s->segment_bytes, s->private_bytes);
 	fprintf(f, ",\"threads\":{\"live\":%" PRIu64 ",\"total\":%" PRIu64
 		",\"unslotted\":%" PRIu64 "}", s->threads_live,

@@ -25,6 +25,7 @@ struct snapshot {
 	uint64_t threads_unslotted;
 	uint32_t slots_active;
 	uint64_t samples;		/* stacks captured */
+	uint64_t stack_hits;		/* of them, answered by the stack cache */
 	uint64_t sites_dropped;		/* samples sent to "other": table full */
 	uint64_t ptrs_dropped;		/* sampled blocks whose free is unseen */
 	uint64_t segment_bytes;		/* the segment's size */

@@ -43,4 +43,12 @@ for x in a:
 assert hist == {16: truth["sites"]["site_a_malloc"]["alloc_objects"]}, hist
 print(f"per function: {len(truth['sites'])} functions exact, "
       f"main covers {cum['main']['alloc_objects']} objects")
+# Exact mode stays affordable only if repeated stacks come from the shim's
+# stack cache, not from unwinding: a dozen distinct stacks repeated
+# thousands of times must almost all hit (the first of each, and a few
+# after a collision, miss).
+s = final["sampling"]
+assert s["samples"] >= 2000, s
+assert s["stack_hits"] >= 0.95 * s["samples"], f"stack cache: {s}"
+print(f"stack cache: {s['stack_hits']} of {s['samples']} samples")
 PY
