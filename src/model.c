@@ -10,6 +10,7 @@
 
 #include "cfg.h"
 #include "detect/alert.h"
+#include "detect/sitetrend.h"
 #include "model.h"
 #include "report.h"
 
@@ -38,6 +39,8 @@ struct model_pipe {
 	double ew_allocs, ew_small, ew_bytes, ew_large_bytes;
 	double ew_usable, ew_requested;		/* bytes, for recent slack */
 	double ew_all_objects;			/* per second */
+	struct det_site_trends *site_trends;	/* live bytes per call site */
+	uint32_t growth_site;			/* behind site_growth_per_s */
 	uint64_t min_ticks;		/* ticks before a pattern is shown */
 };
 
@@ -136,7 +139,8 @@ static void add_rule(struct model_pipe *p, const char *name,
 
 /* Thresholds from alloctop.yaml, plus the detector's own findings: a leak
  * (growth confidence of the live heap under the leak verdict) and time to
- * exhaustion.  Per-site growth is judged on the hotspot table. */
+ * exhaustion.  Per-site growth is the leak verdict of the fastest growing
+ * call site (struct det_site_trends). */
 static void build_rules(struct model_pipe *p, const struct cfg *c)
 {
 	static const struct {
@@ -151,6 +155,8 @@ static void build_rules(struct model_pipe *p, const struct cfg *c)
 		{ CFG_M_SLACK, ALERT_M_SLACK_RATIO, 1 },
 		{ CFG_M_THREADS, ALERT_M_THREADS, 1 },
 		{ CFG_M_FDS, ALERT_M_FDS, 1 },
+		{ CFG_M_SITE_GROWTH, ALERT_M_SITE_GROWTH_BYTES_PER_S,
+		  1 / 60.0 },
 	};
 	struct cfg dflt;
 
@@ -179,6 +185,7 @@ int model_init(struct model *m, double tick_s)
 {
 	struct model_pipe *p = calloc(1, sizeof *p);
 	struct det_params dp = det_params_from(model_cfg);
+	struct det_site_trend_params sp;
 
 	memset(m, 0, sizeof *m);
 	m->tick_s = tick_s;
@@ -190,9 +197,14 @@ int model_init(struct model *m, double tick_s)
 	p->min_ticks = dp.min_ticks;
 	p->det = det_engine_new(&dp);
 	p->alerts = alert_engine_new(p->rules, p->n_rules, MODEL_ALERTS);
-	if (p->det == NULL || p->alerts == NULL) {
+	det_site_trend_params_default(&sp);
+	sp.trend = dp.trend;
+	sp.warmup_s = dp.trend_warmup_s;
+	p->site_trends = det_site_trends_new(&sp);
+	if (p->det == NULL || p->alerts == NULL || p->site_trends == NULL) {
 		det_engine_free(p->det);
 		alert_engine_free(p->alerts);
+		det_site_trends_free(p->site_trends);
 		free(p);
 		return -ENOMEM;
 	}
@@ -208,6 +220,7 @@ void model_free(struct model *m)
 		return;
 	det_engine_free(m->pipe->det);
 	alert_engine_free(m->pipe->alerts);
+	det_site_trends_free(m->pipe->site_trends);
 	if (m->pipe->log != NULL)
 		fclose(m->pipe->log);
 	free(m->pipe);
@@ -267,6 +280,49 @@ static double frac(double part, double whole)
 	return whole > 0 ? part / whole : NAN;
 }
 
+/* Candidates for a site's trend window each tick: the sites holding the
+ * most live bytes and those whose live bytes grow fastest (a leak starts
+ * small, and its growth brings it in). */
+#define SITE_TREND_TOP 16u
+
+static void offer_sites(struct model_pipe *p, const struct target_view *v,
+			enum sites_key k)
+{
+	uint32_t idx[SITE_TREND_TOP];
+	uint32_t n = sites_sorted(v->sites, k, idx, SITE_TREND_TOP);
+
+	for (uint32_t i = 0; i < n; i++) {
+		const struct site_row *r = sites_row(v->sites, idx[i]);
+
+		if (r != NULL && r->id != 0)	/* not "other" */
+			det_site_trends_offer(p->site_trends, v->elapsed_s,
+					      r->id,
+					      (double)site_live_bytes(r));
+	}
+}
+
+/* The trend test on call sites' live bytes; tk->site_growth_per_s is the
+ * growth of the fastest leaking site (as the live-growth alert, the
+ * smaller of the window's slope and its last half's). */
+static void site_trends(struct model_pipe *p, const struct target_view *v,
+			struct det_tick *tk)
+{
+	if (v->sites == NULL)
+		return;
+	offer_sites(p, v, SITES_LIVE_BYTES);
+	offer_sites(p, v, SITES_GROWTH);
+	det_site_trends_eval(p->site_trends, v->elapsed_s);
+	tk->site_growth_per_s = det_site_trends_fastest(p->site_trends,
+							&p->growth_site);
+}
+
+bool model_site_trend(const struct model *m, uint32_t site,
+		      struct det_site_trend *out)
+{
+	return m->pipe != NULL &&
+	       det_site_trends_get(m->pipe->site_trends, site, out);
+}
+
 /* One tick of features for the detectors, from this tick's deltas. */
 static void make_tick(struct model *m, const struct target_view *v,
 		      struct det_tick *tk)
@@ -288,6 +344,7 @@ static void make_tick(struct model *m, const struct target_view *v,
 		return;
 	tk->live_bytes = (double)snap_live_bytes(&v->snap);
 	tk->live_blocks = (double)snap_live_blocks(&v->snap);
+	site_trends(p, v, tk);
 	if (!v->have_rates || !p->have_prev)
 		return;
 	tk->allocs_per_s = v->rates.allocs_per_s;
@@ -399,6 +456,26 @@ static void count_leak_text(char *buf, size_t len,
 		 ms != NULL ? ms->slope_per_s * 60 : NAN, conf);
 }
 
+/* "+2.0 MiB/min at cache_insert (cache.c:42)": the fastest leaking site. */
+static void site_growth_text(char *buf, size_t len, const struct model *m,
+			     double bytes_per_s)
+{
+	const struct target_view *v = &m->view;
+	const struct site_row *r = v->sites != NULL ?
+		sites_row(v->sites, m->pipe->growth_site) : NULL;
+	char b[24];
+
+	report_bytes(b, sizeof b, bytes_per_s * 60);
+	if (r != NULL && r->where != NULL && r->where->function[0] != '\0')
+		snprintf(buf, len, "+%s/min at %s (%s:%d)", b,
+			 r->where->function,
+			 r->where->file[0] ? r->where->file : r->where->module,
+			 r->where->line);
+	else
+		snprintf(buf, len, "+%s/min at call site %u", b,
+			 m->pipe->growth_site);
+}
+
 static void take_events(struct model *m, unsigned n)
 {
 	struct model_pipe *p = m->pipe;
@@ -408,7 +485,7 @@ static void take_events(struct model *m, unsigned n)
 	for (size_t i = count > n ? count - n : 0; i < count; i++) {
 		const struct alert_event *e = alert_log_at(p->alerts, i);
 		struct model_alert *a = &m->alerts[m->n_alerts % MODEL_ALERTS];
-		char val[64] = "";
+		char val[128] = "";
 
 		if (e == NULL)
 			continue;
@@ -438,6 +515,10 @@ static void take_events(struct model *m, unsigned n)
 			case ALERT_M_FD_LEAK_CONF:
 				count_leak_text(val, sizeof val, p, metric,
 						e->value);
+				break;
+			case ALERT_M_SITE_GROWTH_BYTES_PER_S:
+				site_growth_text(val, sizeof val, m,
+						 e->value);
 				break;
 			default:
 				snprintf(val, sizeof val, "%.3g", e->value);

@@ -10,6 +10,7 @@
 
 #include "collect/target.h"
 #include "detect/engine.h"
+#include "detect/sitetrend.h"
 
 struct cfg;
 struct model_pipe;
@@ -97,5 +98,9 @@ void model_push(struct model *m, const struct target_view *v);
 
 /* Forgets the history (the `r` key: a new baseline). */
 void model_reset(struct model *m);
+/* The trend test's last verdict on call site number site's live bytes;
+ * false if the site is not followed (see detect/sitetrend.h). */
+bool model_site_trend(const struct model *m, uint32_t site,
+		      struct det_site_trend *out);
 
 #endif

@@ -373,6 +373,24 @@ static void json_functions(FILE *f, const struct report_tick *t,
 	fputc(']', f);
 }
 
+/* ,"trend":{"per_min":..,"growth_confidence":..,"leak":..} of a site's
+ * live bytes, or null when the site is not followed or has no verdict. */
+static void json_site_trend(FILE *f, const struct model *m, uint32_t id)
+{
+	struct det_site_trend st;
+
+	fputs(",\"trend\":", f);
+	if (m == NULL || !model_site_trend(m, id, &st) || !st.valid) {
+		fputs("null", f);
+		return;
+	}
+	fputs("{\"per_min\":", f);
+	json_num(f, st.slope_per_s * 60);
+	fputs(",\"growth_confidence\":", f);
+	json_num(f, st.growth_conf);
+	fprintf(f, ",\"leak\":%s}", st.leak ? "true" : "false");
+}
+
 static void json_sites(FILE *f, const struct report_tick *t)
 {
 	uint32_t idx[1024];
@@ -405,6 +423,7 @@ static void json_sites(FILE *f, const struct report_tick *t)
 		json_num(f, r->alloc_objects_per_s);
 		fputs(",\"growth_bytes_per_min\":", f);
 		json_num(f, r->growth_bytes_per_min);
+		json_site_trend(f, t->model, r->id);
 		fputs(",\"avg_size\":", f);
 		json_num(f, r->raw.alloc_objects ? (double)r->raw.alloc_bytes /
 				    (double)r->raw.alloc_objects : 0);

@@ -16,6 +16,7 @@ static const char *const metric_names[ALERT_M_COUNT] = {
 	"live_blocks", "rss_bytes", "threads", "fds", "slack_ratio",
 	"live_growth_bytes_per_s", "leak_conf", "exhaustion_s", "anomalies",
 	"rate_ratio", "thread_leak_conf", "fd_leak_conf",
+	"site_growth_bytes_per_s",
 };
 
 const char *alert_metric_name(enum alert_metric m)
@@ -167,6 +168,8 @@ double alert_metric_value(enum alert_metric m, const struct det_tick *tk,
 		       st->m[DET_M_THREADS].growth_conf : 0;
 	case ALERT_M_FD_LEAK_CONF:
 		return st->m[DET_M_FDS].leak ? st->m[DET_M_FDS].growth_conf : 0;
+	case ALERT_M_SITE_GROWTH_BYTES_PER_S:
+		return tk->site_growth_per_s;
 	case ALERT_M_EXHAUSTION_S:
 		return st->exhaustion_s;
 	case ALERT_M_ANOMALIES:

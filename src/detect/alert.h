@@ -56,6 +56,7 @@ enum alert_metric {
 	ALERT_M_THREAD_LEAK_CONF, /* growth confidence when the threads leak
 				   * verdict holds, else 0 */
 	ALERT_M_FD_LEAK_CONF,	/* the same for open file descriptors */
+	ALERT_M_SITE_GROWTH_BYTES_PER_S, /* tick's site_growth_per_s */
 	ALERT_M_COUNT
 };
 

@@ -180,15 +180,13 @@ void det_engine_set_limit(struct det_engine *e, double limit_bytes)
 	e->st.limit_bytes = limit_bytes > 0 ? limit_bytes : INFINITY;
 }
 
-/* A leak must be worth the name: over the trend's span the series grew by
- * at least a floor (1 MiB of memory, 1000 blocks, 2 threads or fds) and
- * 2% of its level.  A service whose working set creeps by a few hundred
- * kilobytes while it warms up is not leaking, however significant the
- * creep; a 1 MB/s leak clears both bars within seconds. */
+/* A leak must be worth the name (det_trend_material): over the trend's
+ * span the series grew by at least a floor (1 MiB of memory, 1000 blocks,
+ * 8 threads or fds) and 2% of its level; a 1 MB/s leak clears both bars
+ * within seconds. */
 static bool material(int metric, double level, const struct det_trend_result *tr)
 {
 	double floor;
-	double grown = tr->slope_per_s * tr->span_s;
 
 	switch (metric) {
 	case DET_M_LIVE_BYTES:
@@ -204,7 +202,7 @@ static bool material(int metric, double level, const struct det_trend_result *tr
 		floor = 8;
 		break;
 	}
-	return grown >= floor && grown >= 0.02 * fabs(level);
+	return det_trend_material(tr, level, floor);
 }
 
 /* Is a change in direction dir explained by the metric's trend? */

@@ -13,7 +13,8 @@ src_detect_libdetect_a_SOURCES = \
 	src/detect/classify.c src/detect/classify.h \
 	src/detect/advise.c src/detect/advise.h \
 	src/detect/engine.c src/detect/engine.h \
-	src/detect/alert.c src/detect/alert.h
+	src/detect/alert.c src/detect/alert.h \
+	src/detect/sitetrend.c src/detect/sitetrend.h
 
 # The offline CLI (`alloctop detect`): the one piece that does stdio, so it
 # lives outside libdetect.a.  main.c links src/libdetect_cli.a before
@@ -33,6 +34,7 @@ DET_TESTS = \
 	tests/unit/test_det_advise \
 	tests/unit/test_det_engine \
 	tests/unit/test_det_alert \
+	tests/unit/test_det_sitetrend \
 	tests/unit/test_det_cli
 
 check_PROGRAMS += $(DET_TESTS)
@@ -74,6 +76,9 @@ tests_unit_test_det_engine_LDADD = $(DET_TEST_LDADD)
 
 tests_unit_test_det_alert_SOURCES = tests/unit/test_det_alert.c
 tests_unit_test_det_alert_LDADD = $(DET_TEST_LDADD)
+
+tests_unit_test_det_sitetrend_SOURCES = tests/unit/test_det_sitetrend.c
+tests_unit_test_det_sitetrend_LDADD = $(DET_TEST_LDADD)
 
 tests_unit_test_det_cli_SOURCES = tests/unit/test_det_cli.c
 tests_unit_test_det_cli_CPPFLAGS = $(AM_CPPFLAGS) \

@@ -21,6 +21,7 @@ static const struct {
 	FIELD(small_frac), FIELD(large_frac), FIELD(large_allocs),
 	FIELD(realloc_frac), FIELD(avg_size), FIELD(top_site_share),
 	FIELD(top_site_size_cv), FIELD(short_lived_frac),
+	FIELD(site_growth_per_s),
 };
 
 /* enum det_metric -> field offset; same order as the enum. */

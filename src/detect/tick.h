@@ -31,6 +31,10 @@ struct det_tick {
 				  * busiest site; NaN if unknown */
 	double short_lived_frac; /* freed sampled objects that lived < 1 ms,
 				  * 0..1; NaN if unknown */
+	double site_growth_per_s; /* live-bytes growth of the fastest
+				   * leaking call site (its leak verdict
+				   * holds), bytes/s; 0 if none, NaN if
+				   * unknown */
 };
 
 /* The metrics followed over time (change points, anomalies, averages,

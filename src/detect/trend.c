@@ -296,6 +296,14 @@ int det_trend_eval(struct det_trend *t, struct det_trend_result *out)
 	return 0;
 }
 
+bool det_trend_material(const struct det_trend_result *r, double level,
+			double floor)
+{
+	double grown = r->slope_per_s * r->span_s;
+
+	return grown >= floor && grown >= 0.02 * fabs(level);
+}
+
 double det_forecast_exhaustion_s(double current, double limit,
 				 double slope_per_s)
 {

@@ -100,6 +100,13 @@ void det_trend_push(struct det_trend *t, double t_s, double x);
  * when there are fewer than min_points samples (out->valid false). */
 int det_trend_eval(struct det_trend *t, struct det_trend_result *out);
 
+/* Growth worth calling a leak: the window's slope times its span reaches
+ * floor (in x's units) and 2% of |level|.  A service whose working set
+ * creeps by a few hundred kilobytes while it warms up is not leaking,
+ * however significant the creep. */
+bool det_trend_material(const struct det_trend_result *r, double level,
+			double floor);
+
 /* Seconds until current reaches limit growing at slope_per_s: 0 if already
  * there, INFINITY if not growing or if limit is not a positive finite
  * number (no limit known). */

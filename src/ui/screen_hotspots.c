@@ -47,10 +47,12 @@
 /* Ticks in a row that a site's live bytes must not fall, with its growth
  * positive, before the advisor is told the growth persisted. */
 #define HS_PERSIST_TICKS 5u
-/* Growth confidence handed to the advisor: we have no trend test per
- * site, only "grew for HS_PERSIST_TICKS ticks without falling" (0.99) or
- * not (0.5).  The advisor's default bar for a leak (0.999) is meant for a
- * statistical test, so we lower it to HS_CONF_PERSISTED for our signal. */
+/* Growth confidence handed to the advisor for a site the model's trend
+ * test does not follow (detect/sitetrend.h: the top sites by live bytes
+ * and by growth are followed): "grew for HS_PERSIST_TICKS ticks without
+ * falling" (0.99) or not (0.5).  The advisor's default bar for a leak
+ * (0.999) is meant for a statistical test, so we lower it to
+ * HS_CONF_PERSISTED for this signal. */
 #define HS_CONF_PERSISTED 0.99
 #define HS_CONF_UNSURE 0.5
 /* Lifetime buckets 0..5 end at 4^5 us = 1.024 ms: "short-lived" for the
@@ -991,6 +993,7 @@ static void site_stats(const struct site_row *s, struct det_site_stats *st)
 	const struct hs_site *m = &hs.sites[s->id < SEG_MAX_SITES ?
 					    s->id : 0];
 	bool mine = m->hash == s->raw.hash;
+	struct det_site_trend tr;
 	uint64_t lo = s->raw.min_size;
 	uint64_t hi = s->raw.max_size;
 	double freed = 0;
@@ -1004,6 +1007,13 @@ static void site_stats(const struct site_row *s, struct det_site_stats *st)
 	st->live_growth_conf = mine && m->up_ticks >= HS_PERSIST_TICKS &&
 			       s->growth_bytes_per_min > 0 ?
 			       HS_CONF_PERSISTED : HS_CONF_UNSURE;
+	/* A site the model follows has the real test: its slope, and a
+	 * leak only if the verdict says so. */
+	if (hs.u != NULL && model_site_trend(hs.u->model, s->id, &tr) &&
+	    tr.valid) {
+		st->live_growth_bytes_per_s = tr.slope_per_s;
+		st->live_growth_conf = tr.leak ? tr.growth_conf : 0;
+	}
 	st->avg_size = s->raw.alloc_objects ? (double)s->raw.alloc_bytes /
 					      (double)s->raw.alloc_objects : 0;
 	/* Only the range is known: (max - min) / (max + min) stands in for
