@@ -49,8 +49,9 @@ void det_class_scores(const struct det_tick *tk,
 	 * grades it. */
 	score[DET_CLASS_GROWTH] = cx->leak ?
 				  det_ramp(cx->leak_conf, 0.99, 0.9999) : 0;
-	/* 2x the baseline is busy, 4x is a burst. */
-	score[DET_CLASS_BURST] = det_ramp(cx->rate_ratio, 2, 4);
+	/* 2x the baseline is busy, 4x is a burst.  A leak comes first: a
+	 * leak in steps (a batch every few seconds) is growth. */
+	score[DET_CLASS_BURST] = cx->leak ? 0 : det_ramp(cx->rate_ratio, 2, 4);
 	/* Large blocks go to mmap: a third of the bytes is notable, two
 	 * thirds dominates. */
 	score[DET_CLASS_LARGE_OBJECT] = det_ramp(tk->large_frac, 0.33, 0.66);

@@ -152,6 +152,21 @@ static void test_classes(void)
 	cx.leak = true;
 	cx.leak_conf = 0.99999;
 	expect("growth+cyclic", &tk, &cx, DET_CLASS_GROWTH);
+	/* And bursts: a leak in steps (batches every second) shows bursts
+	 * long before the leak verdict; once the verdict comes it is
+	 * growth. */
+	{
+		struct det_classifier c;
+		unsigned at;
+
+		cx.cycle_strength = 0;
+		cx.rate_ratio = 50;
+		cx.leak = false;
+		det_classifier_init(&c, NULL);
+		CHECK(push_n(&c, &tk, &cx, 30, &at) == DET_CLASS_BURST);
+		cx.leak = true;
+		CHECK(push_n(&c, &tk, &cx, 30, &at) == DET_CLASS_GROWTH);
+	}
 }
 
 /* A challenger winning 4 ticks out of 8 never takes over; a flicker of
