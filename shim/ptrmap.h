@@ -47,7 +47,7 @@ struct ptr_entry {
 	uint32_t site;
 	uint32_t pad;			/* generation */
 	uint64_t size;			/* requested bytes */
-	uint64_t alloc_ns;		/* CLOCK_MONOTONIC at allocation */
+	uint64_t alloc_ns;		/* sample_clock() at allocation */
 };
 
 /* Sizes the map for the sampling period; call once, before sampling. */

@@ -190,15 +190,13 @@ struct seg_site {
 static inline unsigned seg_life_bucket(uint64_t ns)
 {
 	uint64_t us = ns / 1000u;
-	unsigned b = 0;
+	unsigned b;
 
 	if (us == 0)
 		return 0;
-	while (us != 0 && b < SEG_LIFE_BUCKETS - 1u) {
-		us >>= 2;
-		b++;
-	}
-	return b;
+	/* Base-4 digits of us: half its bit length, rounded up. */
+	b = (64u - (unsigned)__builtin_clzll(us) + 1u) / 2u;
+	return b < SEG_LIFE_BUCKETS - 1u ? b : SEG_LIFE_BUCKETS - 1u;
 }
 
 /* A loaded object.  Written once, before modules_used is raised. */

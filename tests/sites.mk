@@ -10,7 +10,8 @@ tests_progs_sites_CFLAGS = $(AM_CFLAGS) -g -O1 -fno-inline \
 	-fno-optimize-sibling-calls -fno-builtin
 
 SITES_TESTS = tests/e2e/sites_exact.sh tests/e2e/sites_first.sh \
-	tests/e2e/sites_sampled.sh tests/e2e/sites_leak.sh tests/e2e/sites_trend.sh
+	tests/e2e/sites_sampled.sh tests/e2e/sites_leak.sh tests/e2e/sites_trend.sh \
+	tests/e2e/sites_life.sh
 TESTS += $(SITES_TESTS)
 EXTRA_DIST += $(SITES_TESTS) tests/e2e/sites.py
 # The speed side of issue 4 (not run by make check): exact mode against

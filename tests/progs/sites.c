@@ -15,6 +15,8 @@
  *                   three healthy sites churning through fixed rings of
  *                   blocks and one site that never frees, paced over
  *                   SECONDS (default 3); prints what each site did.
+ *   sites life      objects of two known lifetimes: lives_short frees
+ *                   each block at once, lives_2ms after a 2 ms sleep.
  *
  * The JSON maps each allocating function to its truth: alloc_objects,
  * alloc_bytes (requested), free_objects, free_bytes, live_objects,
@@ -396,6 +398,44 @@ static int run_leak(double seconds)
 	return 0;
 }
 
+/* ---- life ------------------------------------------------------------- */
+
+static NOINLINE void *lives_short(void)
+{
+	return check(malloc(64)); /* LIVES_SHORT */
+}
+
+static NOINLINE void *lives_2ms(void)
+{
+	return check(malloc(128)); /* LIVES_2MS */
+}
+
+static int run_life(void)
+{
+	struct timespec ms2 = { 0, 2000000 };
+
+	truth[0] = (struct truth){ .name = "lives_short",
+				   .marker = "LIVES_SHORT" };
+	truth[1] = (struct truth){ .name = "lives_2ms",
+				   .marker = "LIVES_2MS" };
+	for (int i = 0; i < 50; i++) {
+		void *p;
+
+		for (int j = 0; j < 4; j++) {
+			free(lives_short());
+			alloced(0, 64);
+			freed(0, 64);
+		}
+		p = lives_2ms();
+		alloced(1, 128);
+		nanosleep(&ms2, NULL);
+		free(p);
+		freed(1, 128);
+	}
+	print_truth(2);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -408,6 +448,9 @@ int main(int argc, char **argv)
 		return run_sampled(argc > 2 ? strtoul(argv[2], NULL, 0) : 1300);
 	if (strcmp(mode, "leak") == 0)
 		return run_leak(argc > 2 ? strtod(argv[2], NULL) : 3.0);
-	fprintf(stderr, "usage: sites exact [--cold] | sampled [ROUNDS] | leak [S]\n");
+	if (strcmp(mode, "life") == 0)
+		return run_life();
+	fprintf(stderr, "usage: sites exact [--cold] | sampled [ROUNDS] | "
+		"leak [S] | life\n");
 	return 2;
 }

@@ -111,9 +111,42 @@ static void test_size_buckets(void)
 	}
 }
 
+/* Lifetime buckets: 0 below 1 us, then b for [4^(b-1), 4^b) us, the last
+ * one open-ended; checked against the definition at every power of two
+ * and either side of it. */
+static void test_life_buckets(void)
+{
+	CHECK(seg_life_bucket(0) == 0);
+	CHECK(seg_life_bucket(999) == 0);
+	CHECK(seg_life_bucket(1000) == 1);
+	CHECK(seg_life_bucket(3999) == 1);
+	CHECK(seg_life_bucket(4000) == 2);
+	CHECK(seg_life_bucket(UINT64_MAX) == SEG_LIFE_BUCKETS - 1);
+	for (unsigned k = 0; k < 64; k++) {
+		for (int d = -1; d <= 1; d++) {
+			uint64_t ns = (1ull << k) + (uint64_t)(int64_t)d;
+			uint64_t us = ns / 1000u;
+			unsigned want = 0;
+			uint64_t lo = 1;
+
+			while (us >= lo && want < SEG_LIFE_BUCKETS - 1) {
+				want++;
+				if (lo > UINT64_MAX / 4)
+					break;
+				lo *= 4;
+			}
+			CHECK_MSG(seg_life_bucket(ns) == want,
+				  "%llu ns: bucket %u, want %u",
+				  (unsigned long long)ns, seg_life_bucket(ns),
+				  want);
+		}
+	}
+}
+
 int main(void)
 {
 	test_size_buckets();
+	test_life_buckets();
 	test_small_sizes_exact();
 	test_known_buckets();
 	test_bounds_round_trip();
