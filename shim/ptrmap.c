@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <sys/mman.h>
+#include <sys/single_threaded.h>
 
 #include "ptrmap.h"
 #include "publish.h"
@@ -79,10 +80,17 @@ bool ptr_insert(const void *p, uint32_t site, uint64_t size, uint64_t ns)
 
 		if (cur == (uintptr_t)p)
 			goto fill;	/* a stale entry of a missed free */
+		/* One thread in the process: no race for the slot, and no
+		 * signal handler of ours either (the sampler's flag keeps
+		 * handlers from sampling while we insert), so a plain
+		 * store claims it without a locked instruction. */
 		if ((cur == EMPTY || cur == DELETED) &&
-		    __atomic_compare_exchange_n(&e->ptr, &cur, (uintptr_t)p,
-						false, __ATOMIC_ACQ_REL,
-						__ATOMIC_RELAXED)) {
+		    (__libc_single_threaded ?
+		     (__atomic_store_n(&e->ptr, (uintptr_t)p,
+				       __ATOMIC_RELEASE), true) :
+		     __atomic_compare_exchange_n(&e->ptr, &cur, (uintptr_t)p,
+						 false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_RELAXED))) {
 			if (!ptr_all)
 				filter_add(p, 1);
 			goto fill;
