@@ -293,11 +293,18 @@ static void offer_sites(struct model_pipe *p, const struct target_view *v,
 
 	for (uint32_t i = 0; i < n; i++) {
 		const struct site_row *r = sites_row(v->sites, idx[i]);
+		double live;
 
-		if (r != NULL && r->id != 0)	/* not "other" */
-			det_site_trends_offer(p->site_trends, v->elapsed_s,
-					      r->id,
-					      (double)site_live_bytes(r));
+		if (r == NULL || r->id == 0)	/* not "other" */
+			continue;
+		live = (double)site_live_bytes(r);
+		/* Poisson sampling by bytes: the estimate of a live set
+		 * of L bytes has a variance of about L times the period
+		 * (each sampled block stands for about a period). */
+		det_site_trends_offer(p->site_trends, v->elapsed_s, r->id,
+				      live, v->snap.sample_bytes > 1 ?
+				      sqrt(live * (double)v->snap.sample_bytes)
+				      : 0);
 	}
 }
 

@@ -17,6 +17,7 @@ struct slot {
 	uint32_t id;
 	uint64_t last_tick;		/* last tick it was offered */
 	double live;			/* its live bytes then */
+	double se;			/* their standard error */
 	struct det_trend *trend;
 	struct det_site_trend res;
 };
@@ -33,6 +34,7 @@ void det_site_trend_params_default(struct det_site_trend_params *p)
 	p->slots = 32;
 	p->idle_ticks = 30;
 	p->warmup_s = 10;
+	p->min_growth_se = 4;
 	det_trend_params_default(&p->trend);
 }
 
@@ -57,7 +59,7 @@ struct det_site_trends *det_site_trends_new(
 		p = &def;
 	}
 	if (p->slots < 1 || p->slots > 256 || p->idle_ticks < 1 ||
-	    !(p->warmup_s >= 0)) {
+	    !(p->warmup_s >= 0) || !(p->min_growth_se >= 0)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -122,7 +124,7 @@ static struct slot *take(struct det_site_trends *s)
 }
 
 void det_site_trends_offer(struct det_site_trends *s, double t_s,
-			   uint32_t id, double live_bytes)
+			   uint32_t id, double live_bytes, double se)
 {
 	struct slot *x = find(s, id);
 
@@ -142,6 +144,7 @@ void det_site_trends_offer(struct det_site_trends *s, double t_s,
 	x->offered = true;
 	x->last_tick = s->tick;
 	x->live = live_bytes;
+	x->se = se > 0 ? se : 0;
 	/* As the engine's trends: the window starts after the warm-up, so
 	 * the program's start-up fill is never in it. */
 	if (t_s - s->first_t_s >= s->p.warmup_s)
@@ -175,7 +178,9 @@ void det_site_trends_eval(struct det_site_trends *s, double t_s)
 		x->res.growth_conf = r.growth_conf;
 		x->res.leak = r.leak &&
 			      det_trend_material(&r, x->live,
-						 SITE_MATERIAL_BYTES);
+						 SITE_MATERIAL_BYTES) &&
+			      r.slope_per_s * r.span_s >=
+				      s->p.min_growth_se * x->se;
 	}
 	s->tick++;
 }

@@ -35,7 +35,7 @@ static void test_one_leak(void)
 
 			if (k == 7)
 				live = 2e6 + 1e5 * t;
-			det_site_trends_offer(s, 100.0 + t, k, live);
+			det_site_trends_offer(s, 100.0 + t, k, live, 0);
 		}
 		det_site_trends_eval(s, 100.0 + t);
 		for (uint32_t k = 1; k <= 20; k++) {
@@ -75,7 +75,7 @@ static void test_slots(void)
 		return;
 	for (t = 0; t < 5; t++) {
 		for (uint32_t k = 1; k <= 6; k++)
-			det_site_trends_offer(s, t, k, 1e6);
+			det_site_trends_offer(s, t, k, 1e6, 0);
 		det_site_trends_eval(s, t);
 	}
 	for (uint32_t k = 1; k <= 4; k++)
@@ -85,7 +85,7 @@ static void test_slots(void)
 	/* Only 5 and 6 from now on. */
 	for (; t < 10; t++) {
 		for (uint32_t k = 5; k <= 6; k++)
-			det_site_trends_offer(s, t, k, 1e6);
+			det_site_trends_offer(s, t, k, 1e6, 0);
 		det_site_trends_eval(s, t);
 	}
 	CHECK(det_site_trends_get(s, 5, &st));
@@ -98,6 +98,44 @@ static void test_slots(void)
 	CHECK(!det_site_trends_get(s, 5, &st));
 	CHECK(det_site_trends_fastest(s, &(uint32_t){ 0 }) == 0);
 	det_site_trends_free(s);
+}
+
+/* A sampled estimate of a steady 50 MB live set wanders: a random walk
+ * of 500 kB steps (one sampled block, at a 512 KiB period) drifts by
+ * megabytes and Mann-Kendall calls it growth.  With its standard error
+ * (sqrt(50 MB * 512 KiB) = 5 MB) given, no leak; a real 1 MB/s leak on
+ * the same noise still is one. */
+static void test_sampling_noise(void)
+{
+	for (int leaking = 0; leaking <= 1; leaking++) {
+		struct det_site_trends *s = det_site_trends_new(NULL);
+		struct synth_rng r;
+		struct det_site_trend st;
+		double walk = 0;
+		double se = sqrt(50e6 * 524288.0);
+		int leaks = 0;
+
+		CHECK(s != NULL);
+		if (s == NULL)
+			return;
+		synth_seed(&r, 11);
+		for (int t = 0; t < 60; t++) {
+			/* Drifting up: the worst case for a steady set. */
+			walk += 524288.0 * (synth_normal(&r) + 0.5);
+			det_site_trends_offer(s, t, 1, 50e6 + walk +
+					      (leaking ? 1e6 * t : 0), se);
+			det_site_trends_eval(s, t);
+			if (det_site_trends_get(s, 1, &st) && st.leak)
+				leaks++;
+		}
+		if (leaking)
+			CHECK_MSG(leaks > 0, "a 1 MB/s leak under sampling "
+				  "was never called");
+		else
+			CHECK_MSG(leaks == 0, "sampling noise called a leak "
+				  "on %d ticks", leaks);
+		det_site_trends_free(s);
+	}
 }
 
 static void test_params(void)
@@ -118,6 +156,7 @@ int main(void)
 {
 	test_one_leak();
 	test_slots();
+	test_sampling_noise();
 	test_params();
 	return check_exit();
 }
