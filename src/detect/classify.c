@@ -49,9 +49,8 @@ void det_class_scores(const struct det_tick *tk,
 	 * grades it. */
 	score[DET_CLASS_GROWTH] = cx->leak ?
 				  det_ramp(cx->leak_conf, 0.99, 0.9999) : 0;
-	/* 2x the baseline is busy, 4x is a burst.  A leak comes first: a
-	 * leak in steps (a batch every few seconds) is growth. */
-	score[DET_CLASS_BURST] = cx->leak ? 0 : det_ramp(cx->rate_ratio, 2, 4);
+	/* 2x the baseline is busy, 4x is a burst. */
+	score[DET_CLASS_BURST] = det_ramp(cx->rate_ratio, 2, 4);
 	/* Large blocks go to mmap: a third of the bytes is notable, two
 	 * thirds dominates. */
 	score[DET_CLASS_LARGE_OBJECT] = det_ramp(tk->large_frac, 0.33, 0.66);
@@ -79,11 +78,15 @@ void det_class_scores(const struct det_tick *tk,
 		     tk->live_bytes >= 64.0 * 1024 * 1024 ?
 		     det_ramp(rss_over_live, 1.3, 2.0) : 0) *
 		(1 - score[DET_CLASS_POOL_CANDIDATE]);
-	/* ACF 0.3 is the period detector's floor; 0.6 is a clean cycle.  A
-	 * leak comes first: growth in steps, or under a sawtooth, is growth. */
-	score[DET_CLASS_CYCLIC] = cx->leak ? 0 :
-				  det_ramp(cx->cycle_strength, 0.3, 0.6);
+	/* ACF 0.3 is the period detector's floor; 0.6 is a clean cycle. */
+	score[DET_CLASS_CYCLIC] = det_ramp(cx->cycle_strength, 0.3, 0.6);
 
+	/* A leak comes first: growth in steps (bursts), under a sawtooth
+	 * (a cycle), or of one site's same-sized objects (no pool will
+	 * help) is growth, and it is what the user must hear about. */
+	for (i = DET_CLASS_HEALTHY + 1; i < DET_CLASS_COUNT; i++)
+		if (i != DET_CLASS_GROWTH)
+			score[i] *= 1 - score[DET_CLASS_GROWTH];
 	for (i = DET_CLASS_HEALTHY + 1; i < DET_CLASS_COUNT; i++)
 		if (score[i] > worst)
 			worst = score[i];

@@ -167,6 +167,24 @@ static void test_classes(void)
 		cx.leak = true;
 		CHECK(push_n(&c, &tk, &cx, 30, &at) == DET_CLASS_GROWTH);
 	}
+	/* And a pool candidate: a cache that never evicts allocates one
+	 * size from one site at a high rate, and leaks it all. */
+	{
+		struct det_classifier c;
+		unsigned at;
+
+		healthy_tick(&tk, 1);
+		cx.rate_ratio = 1;
+		tk.top_site_share = 0.9;
+		tk.top_site_size_cv = 0;
+		tk.allocs_per_s = 50000;
+		cx.leak = false;
+		det_classifier_init(&c, NULL);
+		CHECK(push_n(&c, &tk, &cx, 30, &at) ==
+		      DET_CLASS_POOL_CANDIDATE);
+		cx.leak = true;
+		CHECK(push_n(&c, &tk, &cx, 30, &at) == DET_CLASS_GROWTH);
+	}
 }
 
 /* A challenger winning 4 ticks out of 8 never takes over; a flicker of
