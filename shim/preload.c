@@ -182,9 +182,9 @@ static void *realloc_from_arena(void *old, size_t size)
 	return p;
 }
 
-/* realloc and reallocarray, everything but the common case: a NULL or
- * bootstrap or sampled old block, a zero size, a failure, a thread without
- * a slot, a sample due.  Old is released and a block of size bytes
+/* realloc and reallocarray, everything but the common cases: a bootstrap
+ * or sampled old block, a zero size, a failure, a thread without a slot,
+ * a sample due.  Old is released and a block of size bytes
  * allocated, unless the call failed (old stays) or freed old for a zero
  * size (glibc's realloc(p, 0)). */
 static SHIM_COLD void *realloc_general(enum seg_fn fn, void *old, size_t size,
@@ -240,8 +240,26 @@ static SHIM_COLD void *realloc_done_slow(enum seg_fn fn, void *old,
 	return p;
 }
 
-/* The common case, inline: a slotted thread moving a live, unsampled
- * block to a non-zero size. */
+/* realloc(NULL, size) from a slotted thread: a new block, no old one (the
+ * reader derives the reallocs that released a block from this count). */
+static inline __attribute__((always_inline)) void *
+realloc_new(struct tls_state *t, struct seg_counters *c, enum seg_fn fn,
+	    size_t size, uintptr_t ret)
+{
+	void *p = boot_real.realloc(NULL, size);
+
+	if (unlikely(p == NULL))
+		return realloc_done_slow(fn, NULL, 0, size, p, ret);
+	t->countdown -= (int64_t)size;
+	if (unlikely(t->countdown <= 0))
+		return realloc_done_slow(fn, NULL, 0, size, p, ret);
+	tls_count_alloc(c, fn, size, usable_of(p));
+	tls_add(&c->realloc_news, 1);
+	return p;
+}
+
+/* The common cases, inline: a slotted thread moving a live, unsampled
+ * block, or NULL, to a non-zero size. */
 static inline __attribute__((always_inline)) void *
 realloc_common(enum seg_fn fn, void *old, size_t size)
 {
@@ -250,8 +268,13 @@ realloc_common(enum seg_fn fn, void *old, size_t size)
 	size_t old_usable;
 	void *p;
 
-	if (unlikely(c == NULL || old == NULL || size == 0 ||
-		     ptr_maybe(old)))
+	if (unlikely(c == NULL || size == 0))
+		return realloc_general(fn, old, size,
+				       (uintptr_t)__builtin_return_address(0));
+	if (old == NULL)
+		return realloc_new(t, c, fn, size,
+				   (uintptr_t)__builtin_return_address(0));
+	if (unlikely(ptr_maybe(old)))
 		return realloc_general(fn, old, size,
 				       (uintptr_t)__builtin_return_address(0));
 	old_usable = usable_of(old);
@@ -265,7 +288,6 @@ realloc_common(enum seg_fn fn, void *old, size_t size)
 				(uintptr_t)__builtin_return_address(0));
 	tls_count_alloc(c, fn, size, usable_of(p));
 	tls_count_free(c, old_usable);
-	tls_add(&c->realloc_frees, 1);
 	if (p != old)
 		tls_add(&c->realloc_moves, 1);
 	return p;

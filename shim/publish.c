@@ -132,9 +132,11 @@ count_with(void (*add)(uint64_t *, uint64_t), struct seg_counters *c,
 		add(&c->free_null, 1);
 	if (k->old != NULL) {
 		add(&c->free_bytes, k->old_usable);
-		if (k->fn != SEG_FN_FREE)
-			add(k->ptr != NULL ? &c->realloc_frees : &c->zero_frees,
-			    1);
+		if (k->fn != SEG_FN_FREE && k->ptr == NULL)
+			add(&c->zero_frees, 1);
+	} else if (k->ptr != NULL && (k->fn == SEG_FN_REALLOC ||
+				      k->fn == SEG_FN_REALLOCARRAY)) {
+		add(&c->realloc_news, 1);
 	}
 	if (k->ptr != NULL) {
 		add(&c->alloc_bytes, k->usable);

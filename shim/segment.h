@@ -110,7 +110,9 @@ struct seg_counters {
 	uint64_t ops;			/* sum of alloctop_ops() arguments */
 	uint64_t realloc_moves;		/* reallocs that returned a new address */
 	uint64_t free_null;		/* free(NULL) calls */
-	uint64_t realloc_frees;		/* reallocs that released an old block */
+	uint64_t realloc_news;		/* reallocs of NULL that made a block:
+					 * the reallocs that released an old
+					 * block are derived from it */
 	uint64_t zero_frees;		/* realloc(p, 0) that freed p, no block */
 	uint64_t pad;
 	/* Derived by the reader (seg_derive_blocks), never written by the
@@ -257,17 +259,21 @@ struct seg_header {
 
 /* Fills in the block counts of summed counters: every successful call of
  * an allocating entry point made a block, except a realloc(p, 0) that only
- * freed; blocks were released by free of non-NULL, by reallocs that
- * released their old block, and by those zero-size reallocs. */
+ * freed; blocks were released by free of non-NULL and by every successful
+ * realloc but those of NULL (a zero-size one released its block and made
+ * none).  The fast path so counts a realloc with no add of its own. */
 static inline void seg_derive_blocks(struct seg_counters *c)
 {
 	uint64_t made = 0;
+	uint64_t reallocs = 0;
 
 	for (unsigned f = 0; f < SEG_FN_FREE; f++)
 		made += c->fn[f].calls - c->fn[f].failed;
+	for (unsigned f = SEG_FN_REALLOC; f <= SEG_FN_REALLOCARRAY; f++)
+		reallocs += c->fn[f].calls - c->fn[f].failed;
 	c->alloc_blocks = made - c->zero_frees;
 	c->free_blocks = c->fn[SEG_FN_FREE].calls - c->free_null +
-			 c->realloc_frees + c->zero_frees;
+			 reallocs - c->realloc_news;
 }
 
 /* Where each region starts in a segment laid out by this ABI version.  The

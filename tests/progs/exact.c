@@ -96,6 +96,40 @@ static void *regrow(struct tally *t, int fn, void *old, size_t n, size_t size)
 	return p;
 }
 
+/* realloc's edges, with glibc's answers: realloc(p, 0) frees p and makes
+ * no block; realloc(NULL, 0) makes one; a realloc that fails (too large)
+ * and a reallocarray that overflows leave their block as it was and count
+ * as calls only.  keep is a live block of the round's, unchanged. */
+static void realloc_edges(struct tally *t, void *keep)
+{
+	/* volatile: the compiler must not see (and refuse) the sizes. */
+	volatile size_t huge = SIZE_MAX / 2;
+	void *z = got(t, MALLOC, 30, malloc(30));
+	size_t zu = malloc_usable_size(z);
+	void *e;
+
+	if (realloc(z, 0) != NULL)
+		die("realloc(p, 0) returned a block");
+	t->calls[REALLOC]++;
+	t->free_blocks++;
+	t->free_usable += zu;
+	e = realloc(NULL, 0);
+	if (e == NULL)
+		die("realloc(NULL, 0)");
+	t->calls[REALLOC]++;
+	t->alloc_blocks++;
+	t->alloc_usable += malloc_usable_size(e);
+	release(t, e);
+	errno = 0;
+	if (realloc(keep, huge) != NULL || errno != ENOMEM)
+		die("a huge realloc did not fail with ENOMEM");
+	t->calls[REALLOC]++;
+	errno = 0;
+	if (reallocarray(keep, huge, 4) != NULL || errno != ENOMEM)
+		die("an overflowing reallocarray did not fail with ENOMEM");
+	t->calls[REALLOCARRAY]++;
+}
+
 static void one_round(struct tally *t)
 {
 	void *b[9];
@@ -113,6 +147,7 @@ static void one_round(struct tally *t)
 	b[5] = got(t, MEMALIGN, 96, memalign(32, 96));
 	b[6] = got(t, VALLOC, 1000, valloc(1000));
 	b[7] = got(t, PVALLOC, 5000, pvalloc(5000));
+	realloc_edges(t, b[0]);
 	for (int i = 0; i < 8; i++)
 		release(t, b[i]);
 	release(t, NULL);
