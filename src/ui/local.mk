@@ -15,9 +15,10 @@ src_ui_libui_a_SOURCES = \
 
 # TUI tests: the real program in a private tmux server (tests/tui/lib.sh).
 TESTS += tests/tui/pattern.sh tests/tui/overview.sh tests/tui/exit.sh tests/tui/attach.sh \
-	tests/tui/signal.sh tests/tui/hotspots.sh
+	tests/tui/signal.sh tests/tui/hotspots.sh tests/tui/site_trend.sh
 EXTRA_DIST += tests/tui/lib.sh tests/tui/pattern.sh tests/tui/overview.sh tests/tui/exit.sh \
-	tests/tui/attach.sh tests/tui/signal.sh tests/tui/hotspots.sh
+	tests/tui/attach.sh tests/tui/signal.sh tests/tui/hotspots.sh \
+	tests/tui/site_trend.sh
 
 # The Hotspots test's workload: -g -O0 keeps leak_slowly and churn_fast
 # as frames of their own, with the lines of their malloc calls.

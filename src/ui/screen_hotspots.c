@@ -1092,6 +1092,7 @@ static void hs_detail(const void *row, WINDOW *win, int y, int x, int h,
 	const struct hs_row *r = row;
 	const struct site_row *s = hs.u != NULL ? row_site(hs.u, r) : NULL;
 	const struct hs_track *k = track_find(r->site_hash);
+	struct det_site_trend tr;
 	int end = y + h;
 	int lw = w;
 	int rx = x;
@@ -1126,6 +1127,14 @@ static void hs_detail(const void *row, WINDOW *win, int y, int x, int h,
 		 "%s/s in %s allocs/s, live %s%s/min, average lifetime %s",
 		 b[0], b[1], s->growth_bytes_per_min <= -0.5 ? "-" : "+",
 		 b[2], b[3]);
+	if (model_site_trend(hs.u->model, s->id, &tr) && tr.valid) {
+		draw_bytes(b[0], sizeof b[0], fabs(tr.slope_per_s * 60));
+		draw_fmt(win, y++, x + 2, w - 2,
+			 draw_attr(tr.leak ? DRAW_WARNING : DRAW_NORMAL),
+			 "trend of live bytes %s%s/min, growth confidence "
+			 "%.4f%s", tr.slope_per_s < 0 ? "-" : "+", b[0],
+			 tr.growth_conf, tr.leak ? ": LEAK" : "");
+	}
 	if (s->raw.min_size != UINT64_MAX && s->raw.alloc_objects > 0) {
 		draw_bytes(b[0], sizeof b[0], (double)s->raw.min_size);
 		draw_bytes(b[1], sizeof b[1], (double)s->raw.max_size);
