@@ -78,8 +78,14 @@ void det_class_scores(const struct det_tick *tk,
 		     tk->live_bytes >= 64.0 * 1024 * 1024 ?
 		     det_ramp(rss_over_live, 1.3, 2.0) : 0) *
 		(1 - score[DET_CLASS_POOL_CANDIDATE]);
-	/* ACF 0.3 is the period detector's floor; 0.6 is a clean cycle. */
+	/* ACF 0.3 is the period detector's floor; 0.6 is a clean cycle.  A
+	 * cycle is the fallback explanation of a rhythm: when the content of
+	 * the cycle has a class of its own (large blocks every two seconds,
+	 * a burst every four), that class says more. */
 	score[DET_CLASS_CYCLIC] = det_ramp(cx->cycle_strength, 0.3, 0.6);
+	for (i = DET_CLASS_BURST; i < DET_CLASS_CYCLIC; i++)
+		if (score[DET_CLASS_CYCLIC] > 1 - score[i])
+			score[DET_CLASS_CYCLIC] = 1 - score[i];
 
 	/* A leak comes first: growth in steps (bursts), under a sawtooth
 	 * (a cycle), or of one site's same-sized objects (no pool will

@@ -147,6 +147,11 @@ static void test_classes(void)
 
 	cx.cycle_strength = 0.8;
 	expect("cyclic", &tk, &cx, DET_CLASS_CYCLIC);
+	/* A cycle of large blocks (4 MiB every two seconds) is large-object:
+	 * the class of the cycle's content says more. */
+	tk.large_frac = 0.63;
+	expect("cycle of large blocks", &tk, &cx, DET_CLASS_LARGE_OBJECT);
+	tk.large_frac = 0;
 
 	/* Growth outranks a cycle when both are certain. */
 	cx.leak = true;
