@@ -152,6 +152,8 @@ static uint64_t clock_ns(uint64_t d)
 
 	if (__atomic_load_n(&tsc_state, __ATOMIC_ACQUIRE) != 1)
 		return d;
+	if ((int64_t)d < 0)
+		return 0;	/* freed on a CPU whose counter lags */
 	k = __atomic_load_n(&tsc_ns_per_2_32, __ATOMIC_RELAXED);
 	if (k == 0) {
 		uint64_t ticks = __rdtsc() - tsc_base;
