@@ -67,6 +67,20 @@ void ptr_pin(const void *p)
 	__atomic_store_n(&ptr_filter[ptr_bucket(p)], 255, __ATOMIC_RELAXED);
 }
 
+/* Takes the free slot e (holding cur) for p; false if another thread won
+ * it.  With one thread in the process there is no race, and no signal
+ * handler of ours either (the sampler's flag keeps handlers from sampling
+ * while we insert): a plain store, no locked instruction. */
+static bool claim(struct ptr_entry *e, uintptr_t cur, const void *p)
+{
+	if (__libc_single_threaded) {
+		__atomic_store_n(&e->ptr, (uintptr_t)p, __ATOMIC_RELEASE);
+		return true;
+	}
+	return __atomic_compare_exchange_n(&e->ptr, &cur, (uintptr_t)p, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
 bool ptr_insert(const void *p, uint32_t site, uint64_t size, uint64_t ns)
 {
 	uint64_t i;
@@ -80,17 +94,7 @@ bool ptr_insert(const void *p, uint32_t site, uint64_t size, uint64_t ns)
 
 		if (cur == (uintptr_t)p)
 			goto fill;	/* a stale entry of a missed free */
-		/* One thread in the process: no race for the slot, and no
-		 * signal handler of ours either (the sampler's flag keeps
-		 * handlers from sampling while we insert), so a plain
-		 * store claims it without a locked instruction. */
-		if ((cur == EMPTY || cur == DELETED) &&
-		    (__libc_single_threaded ?
-		     (__atomic_store_n(&e->ptr, (uintptr_t)p,
-				       __ATOMIC_RELEASE), true) :
-		     __atomic_compare_exchange_n(&e->ptr, &cur, (uintptr_t)p,
-						 false, __ATOMIC_ACQ_REL,
-						 __ATOMIC_RELAXED))) {
+		if ((cur == EMPTY || cur == DELETED) && claim(e, cur, p)) {
 			if (!ptr_all)
 				filter_add(p, 1);
 			goto fill;

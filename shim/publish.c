@@ -90,12 +90,6 @@ static void claim_seq_end(void)
 	__atomic_store_n(&seg->claim_seq, seg->claim_seq + 1, __ATOMIC_RELAXED);
 }
 
-static void shared_add(uint64_t *p, uint64_t n)
-{
-	if (n != 0)
-		__atomic_fetch_add(p, n, __ATOMIC_RELAXED);
-}
-
 /* Adds every counter of src into dst, atomically (dst is shared). */
 static void fold(struct seg_counters *dst, const struct seg_counters *src)
 {

@@ -16,26 +16,12 @@
 
 #include <math.h>
 #include <string.h>
-#include <sys/single_threaded.h>
 #include <time.h>
 
 #include "boot.h"
 #include "ptrmap.h"
 #include "sample.h"
 #include "stack.h"
-
-/* A counter of the shared site table or header.  While the process has one
- * thread (glibc's own flag, the one its malloc trusts to skip its atomics;
- * it never turns true again once a thread was created) a plain add is
- * enough, and as one instruction a signal handler cannot split it; a
- * locked add costs about 20 cycles, and exact mode makes ten a pair. */
-static inline void shared_add(uint64_t *p, uint64_t n)
-{
-	if (__libc_single_threaded)
-		tls_add(p, n);
-	else
-		__atomic_fetch_add(p, n, __ATOMIC_RELAXED);
-}
 
 /* "Never" for a thread when stacks are off: 2^62 bytes. */
 #define SAMPLE_NEVER ((int64_t)1 << 62)
@@ -297,17 +283,12 @@ void sample_take(struct tls_state *t, const struct pub_call *k)
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	n = stack_capture(t, k->ret, key, frames, SEG_MAX_FRAMES, &id,
 			  &cached);
-	/* Our own slot when we have one: four threads sampling one site
-	 * spent a third of their time on the header's line. */
-	if (t->ctr != NULL) {
-		tls_add(&t->ctr->samples, 1);
-		if (cached)
-			tls_add(&t->ctr->stack_hits, 1);
-	} else {
-		shared_add(&h->samples, 1);
-		if (cached)
-			shared_add(&h->stack_hits, 1);
-	}
+	/* In our own slot (pub_slow samples only for a slotted thread):
+	 * on the header's line four threads sampling one site spent a third
+	 * of their time. */
+	tls_add(&t->ctr->samples, 1);
+	if (cached)
+		tls_add(&t->ctr->stack_hits, 1);
 	if (id >= SEG_MAX_SITES) {
 		id = find_site(h, sites, frames, n, hash_frames(frames, n));
 		stack_remember_site(t, id);

@@ -119,8 +119,8 @@ struct seg_counters {
 	 * shim: block counts cost the fast path nothing this way. */
 	uint64_t alloc_blocks;		/* successful allocations (new blocks) */
 	uint64_t free_blocks;		/* blocks released (free, realloc) */
-	/* Sampler statistics of a slotted thread; an unslotted thread counts
-	 * into the header's (a shared line every thread would fight over). */
+	/* Sampler statistics (only slotted threads sample), kept per thread:
+	 * in the header they were a line every thread fought over. */
 	uint64_t samples;		/* stacks captured */
 	uint64_t stack_hits;		/* of them, answered by the stack cache */
 	uint64_t pad2[4];
@@ -250,16 +250,12 @@ struct seg_header {
 	uint64_t threads_unslotted;	/* threads that found no free slot */
 	uint64_t sites_used;		/* site entries filled (incl. "other") */
 	uint64_t sites_dropped;		/* samples sent to "other": table full */
-	uint64_t samples;		/* stacks captured by unslotted threads
-					 * (the others count in their slot) */
 	uint64_t modules_seq;		/* bumped whenever modules[] changes */
 	uint64_t ptrs_dropped;		/* sampled blocks the pointer map had no
 					 * room for: their frees go unattributed */
 	uint64_t private_bytes;		/* the shim's own memory besides this
 					 * segment: fixed tables plus a stack
 					 * cache per sampling thread */
-	uint64_t stack_hits;		/* of the header's samples, stacks the
-					 * per-thread cache answered */
 } __attribute__((aligned(SEG_ALIGN)));
 
 /* Fills in the block counts of summed counters: every successful call of

@@ -471,8 +471,8 @@ int reader_snapshot(struct reader *r, struct snapshot *out)
 	s.threads_live = h.threads_live;
 	s.threads_total = h.threads_total;
 	s.threads_unslotted = h.threads_unslotted;
-	s.samples = h.samples + s.total.samples;
-	s.stack_hits = h.stack_hits + s.total.stack_hits;
+	s.samples = s.total.samples;
+	s.stack_hits = s.total.stack_hits;
 	s.sites_dropped = h.sites_dropped;
 	s.ptrs_dropped = h.ptrs_dropped;
 	s.segment_bytes = h.segment_size;
