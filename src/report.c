@@ -373,22 +373,40 @@ static void json_functions(FILE *f, const struct report_tick *t,
 	fputc(']', f);
 }
 
-/* ,"trend":{"per_min":..,"growth_confidence":..,"leak":..} of a site's
- * live bytes, or null when the site is not followed or has no verdict. */
-static void json_site_trend(FILE *f, const struct model *m, uint32_t id)
+/* ,"KEY":{"per_min":12,"growth_confidence":0.9999,"leak":true} (per_s
+ * when per is 1, per_min when 60), or null when there is no verdict. */
+static void json_trend(FILE *f, const char *key, bool valid,
+		       double slope_per_s, double growth_conf, bool leak,
+		       int per)
 {
-	struct det_site_trend st;
-
-	fputs(",\"trend\":", f);
-	if (m == NULL || !model_site_trend(m, id, &st) || !st.valid) {
+	fprintf(f, ",\"%s\":", key);
+	if (!valid) {
 		fputs("null", f);
 		return;
 	}
-	fputs("{\"per_min\":", f);
-	json_num(f, st.slope_per_s * 60);
+	fprintf(f, "{\"%s\":", per == 60 ? "per_min" : "per_s");
+	json_num(f, slope_per_s * per);
 	fputs(",\"growth_confidence\":", f);
-	json_num(f, st.growth_conf);
-	fprintf(f, ",\"leak\":%s}", st.leak ? "true" : "false");
+	json_num(f, growth_conf);
+	fprintf(f, ",\"leak\":%s}", leak ? "true" : "false");
+}
+
+/* A detector metric's trend, as json_trend. */
+static void json_metric_trend(FILE *f, const char *key,
+			      const struct det_metric_state *ms, int per)
+{
+	json_trend(f, key, ms->has_trend, ms->slope_per_s, ms->growth_conf,
+		   ms->leak, per);
+}
+
+/* A call site's live-bytes trend: null when the site is not followed. */
+static void json_site_trend(FILE *f, const struct model *m, uint32_t id)
+{
+	struct det_site_trend st;
+	bool valid = m != NULL && model_site_trend(m, id, &st) && st.valid;
+
+	json_trend(f, "trend", valid, valid ? st.slope_per_s : 0,
+		   valid ? st.growth_conf : 0, valid && st.leak, 60);
 }
 
 static void json_sites(FILE *f, const struct report_tick *t)
@@ -471,23 +489,6 @@ static void json_alert(void *arg, const struct model_alert *a)
 	l->first = false;
 }
 
-/* ,"threads":{"per_min":12,"growth_confidence":0.9999,"leak":true}, or
- * null before the trend has a verdict.  per is 1 (per_s) or 60. */
-static void json_trend(FILE *f, const char *key,
-		       const struct det_metric_state *ms, int per)
-{
-	fprintf(f, ",\"%s\":", key);
-	if (!ms->has_trend) {
-		fputs("null", f);
-		return;
-	}
-	fprintf(f, "{\"%s\":", per == 60 ? "per_min" : "per_s");
-	json_num(f, ms->slope_per_s * per);
-	fputs(",\"growth_confidence\":", f);
-	json_num(f, ms->growth_conf);
-	fprintf(f, ",\"leak\":%s}", ms->leak ? "true" : "false");
-}
-
 static void json_findings(FILE *f, const struct report_tick *t)
 {
 	const struct model *m = t->model;
@@ -517,9 +518,9 @@ static void json_findings(FILE *f, const struct report_tick *t)
 		live->leak ? "true" : "false");
 	json_num(f, m->det.exhaustion_s);
 	fprintf(f, ",\"period_ticks\":%u", live->period_ticks);
-	json_trend(f, "rss", &m->det.m[DET_M_RSS_BYTES], 1);
-	json_trend(f, "threads", &m->det.m[DET_M_THREADS], 60);
-	json_trend(f, "fds", &m->det.m[DET_M_FDS], 60);
+	json_metric_trend(f, "rss", &m->det.m[DET_M_RSS_BYTES], 1);
+	json_metric_trend(f, "threads", &m->det.m[DET_M_THREADS], 60);
+	json_metric_trend(f, "fds", &m->det.m[DET_M_FDS], 60);
 	fputc('}', f);
 	fputs(",\"alerts\":[", f);
 	for_new_alerts(m, json_alert, &l);

@@ -152,15 +152,11 @@ double alert_metric_value(enum alert_metric m, const struct det_tick *tk,
 	case ALERT_M_SLACK_RATIO:
 		return tk->slack_ratio;
 	case ALERT_M_LIVE_GROWTH_BYTES_PER_S:
-		/* The growth going on now: the window's slope, but no more
-		 * than its last half's, so a start-up ramp that has ended
-		 * stops counting (see trend.h). */
-		if (!(live->growth_conf >= 0.99 && live->slope_per_s > 0))
+		/* The growth going on now (det_trend_current_growth). */
+		if (!(live->growth_conf >= 0.99))
 			return 0;
-		if (!isnan(live->recent_slope_per_s))
-			return fmax(0, fmin(live->slope_per_s,
-					    live->recent_slope_per_s));
-		return live->slope_per_s;
+		return det_trend_current_growth(live->slope_per_s,
+						live->recent_slope_per_s);
 	case ALERT_M_LEAK_CONF:
 		return live->leak ? live->growth_conf : 0;
 	case ALERT_M_THREAD_LEAK_CONF:

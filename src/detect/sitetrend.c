@@ -196,8 +196,8 @@ double det_site_trends_fastest(const struct det_site_trends *s,
 
 		if (!x->used || !x->res.leak)
 			continue;
-		g = isnan(x->res.recent_slope_per_s) ? x->res.slope_per_s :
-		    fmin(x->res.slope_per_s, x->res.recent_slope_per_s);
+		g = det_trend_current_growth(x->res.slope_per_s,
+					     x->res.recent_slope_per_s);
 		if (g > best) {
 			best = g;
 			*id = x->id;

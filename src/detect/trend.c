@@ -296,6 +296,15 @@ int det_trend_eval(struct det_trend *t, struct det_trend_result *out)
 	return 0;
 }
 
+double det_trend_current_growth(double slope_per_s, double recent_per_s)
+{
+	if (!(slope_per_s > 0))
+		return 0;
+	if (isnan(recent_per_s))
+		return slope_per_s;
+	return fmax(0, fmin(slope_per_s, recent_per_s));
+}
+
 bool det_trend_material(const struct det_trend_result *r, double level,
 			double floor)
 {

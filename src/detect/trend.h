@@ -100,6 +100,11 @@ void det_trend_push(struct det_trend *t, double t_s, double x);
  * when there are fewer than min_points samples (out->valid false). */
 int det_trend_eval(struct det_trend *t, struct det_trend_result *out);
 
+/* The growth going on now: the window's slope, but no more than its last
+ * half's, so a start-up ramp that has ended stops counting; 0 when not
+ * growing.  recent may be NaN (too few points): the slope alone. */
+double det_trend_current_growth(double slope_per_s, double recent_per_s);
+
 /* Growth worth calling a leak: the window's slope times its span reaches
  * floor (in x's units) and 2% of |level|.  A service whose working set
  * creeps by a few hundred kilobytes while it warms up is not leaking,
