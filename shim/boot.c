@@ -8,6 +8,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,7 +31,7 @@ extern void *__libc_pvalloc(size_t);
 
 struct boot_env boot_env;
 bool boot_glibc_chunks;
-uint8_t tls_hist_small[TLS_HIST_SMALL];
+uint16_t tls_hist_small[TLS_HIST_SMALL];
 
 /* The arena: 64 KiB covers what dlsym and the loader ask for while we look
  * the allocator up (a few hundred bytes in practice). */
@@ -349,7 +350,10 @@ __attribute__((constructor(101))) static void boot_start(void)
 	stack_warm_up();
 	check_glibc_chunks();
 	for (unsigned i = 0; i < TLS_HIST_SMALL; i++)
-		tls_hist_small[i] = (uint8_t)seg_hist_bucket(i);
+		tls_hist_small[i] = (uint16_t)(offsetof(struct seg_counters,
+						       hist) +
+					      seg_hist_bucket(i) *
+					      sizeof(uint64_t));
 	pub_private_bytes((int64_t)(sizeof boot_arena +
 				    sizeof tls_hist_small +
 				    sample_private_bytes()));

@@ -37,16 +37,18 @@ extern bool boot_glibc_chunks;
 /* The real malloc_usable_size, out of line (other allocators). */
 size_t boot_usable_call(void *p) __attribute__((noinline, cold));
 
-/* malloc_usable_size of a live glibc block, read from its chunk header
- * (the size word before the block, less its header: 8 bytes, 16 for an
- * mmap'ed chunk).  Only for the fast paths, which a thread enters only when
+/* The word before a live glibc block: its chunk's size, less the low
+ * three bits, which are flags.  For a heap chunk the size is the block's
+ * span (usable size + SEG_SPAN_EXTRA), so the fast paths add it as read;
+ * an mmap'ed chunk (flag 2) has a header twice as large and goes to the
+ * slow paths.  Only for the fast paths, which a thread enters only when
  * boot_glibc_chunks holds (publish.c gives slots to no one otherwise). */
-static inline size_t boot_usable_glibc(void *p)
-{
-	size_t hdr = ((const size_t *)p)[-1];
+#define BOOT_CHUNK_FLAGS ((size_t)7)
+#define BOOT_CHUNK_MMAPPED ((size_t)2)
 
-	/* size bits less flags, less 8, less 8 more if mmap'ed (2) */
-	return (hdr & ~(size_t)7) - 8 - ((hdr & 2) << 2);
+static inline size_t boot_chunk_word(const void *p)
+{
+	return ((const size_t *)p)[-1];
 }
 
 /* malloc_usable_size of a live block, whatever the allocator. */

@@ -29,14 +29,21 @@
 
 __thread struct tls_state tls_self __attribute__((tls_model("initial-exec")));
 
-/* Fast paths only: a slotted thread implies glibc chunks (boot.h). */
-static inline size_t usable_of(void *p)
+/* The span (segment.h) of a glibc heap chunk's word; fast paths only: a
+ * slotted thread implies glibc chunks (boot.h). */
+static inline size_t span_of(size_t word)
 {
-	return boot_usable_glibc(p);
+	return word & ~BOOT_CHUNK_FLAGS;
 }
 
-/* Everything but the common case, out of line so the fast path needs no
- * stack frame for it. */
+static inline bool is_mmapped(size_t word)
+{
+	return (word & BOOT_CHUNK_MMAPPED) != 0;
+}
+
+/* Everything but the common case (first call of a thread, no slot, sample
+ * due, failure, an mmap'ed chunk, nested call), out of line so the fast
+ * path needs no stack frame for it. */
 static SHIM_COLD void *counted_slow(enum seg_fn fn, uint64_t req, void *p,
 				     uintptr_t ret)
 {
@@ -56,10 +63,12 @@ static inline void *counted(enum seg_fn fn, uint64_t req, void *p)
 	struct tls_state *t = &tls_self;
 
 	/* countdown > 0: slotted, outside our own code, no sample due. */
-	if (likely(p != NULL)) {
-		t->countdown -= (int64_t)req;
-		if (likely(t->countdown > 0)) {
-			tls_count_alloc(t->ctr, fn, req, usable_of(p));
+	if (likely(p != NULL) &&
+	    likely(tls_sub_above_zero(&t->countdown, (int64_t)req))) {
+		size_t word = boot_chunk_word(p);
+
+		if (likely(!is_mmapped(word))) {
+			tls_count_alloc(t->ctr, fn, req, span_of(word));
 			return p;
 		}
 	}
@@ -138,17 +147,23 @@ static SHIM_COLD void free_slow(void *p)
 	}
 }
 
-/* A free whose block may be sampled or from the bootstrap arena (its
- * filter bucket is marked): the whole call, out of line. */
-static SHIM_COLD void free_marked(struct seg_counters *c, void *p)
+/* A slotted thread's free of NULL or of a block that may be sampled or
+ * from the bootstrap arena (their filter buckets are marked), or of an
+ * mmap'ed chunk: the whole call, out of line. */
+static SHIM_COLD void free_unusual(struct seg_counters *c, void *p)
 {
+	if (p == NULL) {
+		free_slow(p);
+		return;
+	}
 	if (boot_in_arena(p))
 		return;		/* bootstrap blocks are never freed */
 	tls_add(&c->fn[SEG_FN_FREE].calls, 1);
-	tls_count_free(c, usable_of(p));
+	tls_count_free(c, boot_usable(p) + SEG_SPAN_EXTRA);
 	/* Before the real free: once it runs, another thread may get p back
 	 * and sample it anew. */
-	sample_free(p, 0);
+	if (ptr_maybe(p))
+		sample_free(p, 0);
 	boot_real.free(p);
 }
 
@@ -157,14 +172,22 @@ SHIM_EXPORT void free(void *p)
 	struct tls_state *t = &tls_self;
 	struct seg_counters *c = t->ctr;
 
-	/* ctr != NULL: slotted and outside our own code (tls.h). */
-	if (likely(c != NULL && p != NULL)) {
+	/* ctr != NULL: slotted and outside our own code (tls.h).  NULL's
+	 * filter bucket is marked too (ptrmap.c): no test of its own. */
+	if (likely(c != NULL)) {
+		size_t word;
+
 		if (unlikely(ptr_maybe(p))) {
-			free_marked(c, p);
+			free_unusual(c, p);
+			return;
+		}
+		word = boot_chunk_word(p);
+		if (unlikely(is_mmapped(word))) {
+			free_unusual(c, p);
 			return;
 		}
 		tls_add(&c->fn[SEG_FN_FREE].calls, 1);
-		tls_count_free(c, usable_of(p));
+		tls_count_free(c, span_of(word));
 		boot_real.free(p);
 		return;
 	}
@@ -222,8 +245,8 @@ static SHIM_COLD void *realloc_general(enum seg_fn fn, void *old, size_t size,
 	return p;
 }
 
-/* The real realloc has run; the fast path cannot count it (failure, or a
- * sample due). */
+/* The real realloc has run; the fast path cannot count it (failure, a
+ * sample due, an mmap'ed chunk). */
 static SHIM_COLD void *realloc_done_slow(enum seg_fn fn, void *old,
 					 size_t old_usable, size_t size,
 					 void *p, uintptr_t ret)
@@ -233,7 +256,7 @@ static SHIM_COLD void *realloc_done_slow(enum seg_fn fn, void *old,
 			      .ret = ret };
 
 	if (p != NULL)
-		k.usable = usable_of(p);
+		k.usable = boot_usable(p);
 	else
 		k.old = NULL;	/* failed: old is still the program's */
 	pub_slow(&tls_self, &k);
@@ -247,25 +270,27 @@ realloc_new(struct tls_state *t, struct seg_counters *c, enum seg_fn fn,
 	    size_t size, uintptr_t ret)
 {
 	void *p = boot_real.realloc(NULL, size);
+	size_t word;
 
-	if (unlikely(p == NULL))
+	if (unlikely(p == NULL) ||
+	    unlikely(!tls_sub_above_zero(&t->countdown, (int64_t)size)))
 		return realloc_done_slow(fn, NULL, 0, size, p, ret);
-	t->countdown -= (int64_t)size;
-	if (unlikely(t->countdown <= 0))
+	word = boot_chunk_word(p);
+	if (unlikely(is_mmapped(word)))
 		return realloc_done_slow(fn, NULL, 0, size, p, ret);
-	tls_count_alloc(c, fn, size, usable_of(p));
+	tls_count_alloc(c, fn, size, span_of(word));
 	tls_add(&c->realloc_news, 1);
 	return p;
 }
 
 /* The common cases, inline: a slotted thread moving a live, unsampled
- * block, or NULL, to a non-zero size. */
+ * heap block, or NULL, to a non-zero size, and getting a heap block. */
 static inline __attribute__((always_inline)) void *
 realloc_common(enum seg_fn fn, void *old, size_t size)
 {
 	struct tls_state *t = &tls_self;
 	struct seg_counters *c = t->ctr;
-	size_t old_usable;
+	size_t old_word, word;
 	void *p;
 
 	if (unlikely(c == NULL || size == 0))
@@ -277,17 +302,25 @@ realloc_common(enum seg_fn fn, void *old, size_t size)
 	if (unlikely(ptr_maybe(old)))
 		return realloc_general(fn, old, size,
 				       (uintptr_t)__builtin_return_address(0));
-	old_usable = usable_of(old);
+	old_word = boot_chunk_word(old);
+	if (unlikely(is_mmapped(old_word)))
+		return realloc_general(fn, old, size,
+				       (uintptr_t)__builtin_return_address(0));
 	p = boot_real.realloc(old, size);
-	if (unlikely(p == NULL))
-		return realloc_done_slow(fn, old, old_usable, size, p,
+	if (unlikely(p == NULL) ||
+	    unlikely(!tls_sub_above_zero(&t->countdown, (int64_t)size)))
+		return realloc_done_slow(fn, old,
+					 span_of(old_word) - SEG_SPAN_EXTRA,
+					 size, p,
 				(uintptr_t)__builtin_return_address(0));
-	t->countdown -= (int64_t)size;
-	if (unlikely(t->countdown <= 0))
-		return realloc_done_slow(fn, old, old_usable, size, p,
+	word = boot_chunk_word(p);
+	if (unlikely(is_mmapped(word)))
+		return realloc_done_slow(fn, old,
+					 span_of(old_word) - SEG_SPAN_EXTRA,
+					 size, p,
 				(uintptr_t)__builtin_return_address(0));
-	tls_count_alloc(c, fn, size, usable_of(p));
-	tls_count_free(c, old_usable);
+	tls_count_alloc(c, fn, size, span_of(word));
+	tls_count_free(c, span_of(old_word));
 	if (p != old)
 		tls_add(&c->realloc_moves, 1);
 	return p;

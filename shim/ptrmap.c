@@ -35,6 +35,8 @@ void ptr_init(uint64_t sample_bytes)
 	void *m = mmap(NULL, n * sizeof *table, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
+	/* NULL's bucket: free's fast path then needs no NULL test. */
+	ptr_pin(NULL);
 	if (m == MAP_FAILED)
 		return;		/* no attribution of frees; counts unaffected */
 	table = m;
@@ -43,7 +45,7 @@ void ptr_init(uint64_t sample_bytes)
 			  (int64_t)sizeof ptr_filter);
 	ptr_all = sample_bytes == 1;
 	if (ptr_all)
-		for (unsigned i = 0; i < (1u << PTR_FILTER_BITS); i++)
+		for (unsigned i = 1; i < (1u << PTR_FILTER_BITS); i++)
 			ptr_filter[i] = 1;
 }
 

@@ -32,8 +32,9 @@ static inline unsigned ptr_bucket(const void *p)
 	return (unsigned)((uintptr_t)p >> 4) & ((1u << PTR_FILTER_BITS) - 1);
 }
 
-/* False: p is certainly neither a sampled block nor a bootstrap block
- * (their buckets are marked too, so free needs no arena test). */
+/* False: p is certainly neither a sampled block, a bootstrap block nor
+ * NULL (their buckets are marked too, so free needs no arena or NULL
+ * test). */
 static inline bool ptr_maybe(const void *p)
 {
 	return ptr_filter[ptr_bucket(p)] != 0;

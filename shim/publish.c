@@ -125,7 +125,7 @@ count_with(void (*add)(uint64_t *, uint64_t), struct seg_counters *c,
 	if (k->fn == SEG_FN_FREE && k->old == NULL)
 		add(&c->free_null, 1);
 	if (k->old != NULL) {
-		add(&c->free_bytes, k->old_usable);
+		add(&c->free_spans, k->old_usable + SEG_SPAN_EXTRA);
 		if (k->fn != SEG_FN_FREE && k->ptr == NULL)
 			add(&c->zero_frees, 1);
 	} else if (k->ptr != NULL && (k->fn == SEG_FN_REALLOC ||
@@ -133,7 +133,7 @@ count_with(void (*add)(uint64_t *, uint64_t), struct seg_counters *c,
 		add(&c->realloc_news, 1);
 	}
 	if (k->ptr != NULL) {
-		add(&c->alloc_bytes, k->usable);
+		add(&c->alloc_spans, k->usable + SEG_SPAN_EXTRA);
 		add(&c->hist[seg_hist_bucket(k->req)], 1);
 		if (k->old != NULL && k->old != k->ptr)
 			add(&c->realloc_moves, 1);

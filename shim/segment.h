@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #define SEG_MAGIC 0x31504f54434f4c41ULL	/* "ALOCTOP1" read little-endian */
-#define SEG_ABI_VERSION 2u
+#define SEG_ABI_VERSION 3u
 #define SEG_ALIGN 64u			/* one cache line */
 #define SEG_NAME_PREFIX "/alloctop."	/* shm_open name: /dev/shm/alloctop.PID */
 #define SEG_NAME_MAX 32u
@@ -104,9 +104,11 @@ struct seg_fn_counters {
  * single-instruction adds (a signal handler on the same thread cannot tear
  * them); in the retired block, with atomic adds.  All are monotonic. */
 struct seg_counters {
-	/* hot line: what every malloc/free touches */
-	uint64_t alloc_bytes;		/* usable bytes of allocated blocks */
-	uint64_t free_bytes;		/* usable bytes of released blocks */
+	/* hot line: what every malloc/free touches.  A block's span is its
+	 * usable size plus SEG_SPAN_EXTRA: glibc's chunk size, which the
+	 * fast path adds as it reads it from the chunk header. */
+	uint64_t alloc_spans;		/* spans of allocated blocks */
+	uint64_t free_spans;		/* spans of released blocks */
 	uint64_t ops;			/* sum of alloctop_ops() arguments */
 	uint64_t realloc_moves;		/* reallocs that returned a new address */
 	uint64_t free_null;		/* free(NULL) calls */
@@ -119,11 +121,13 @@ struct seg_counters {
 	 * shim: block counts cost the fast path nothing this way. */
 	uint64_t alloc_blocks;		/* successful allocations (new blocks) */
 	uint64_t free_blocks;		/* blocks released (free, realloc) */
+	uint64_t alloc_bytes;		/* usable bytes of allocated blocks */
+	uint64_t free_bytes;		/* usable bytes of released blocks */
 	/* Sampler statistics (only slotted threads sample), kept per thread:
 	 * in the header they were a line every thread fought over. */
 	uint64_t samples;		/* stacks captured */
 	uint64_t stack_hits;		/* of them, answered by the stack cache */
-	uint64_t pad2[4];
+	uint64_t pad2[2];
 	struct seg_fn_counters fn[SEG_FN_COUNT];
 	uint64_t hist[SEG_HIST_BUCKETS];	/* requested sizes of allocations */
 } __attribute__((aligned(SEG_ALIGN)));
@@ -258,11 +262,23 @@ struct seg_header {
 					 * cache per sampling thread */
 } __attribute__((aligned(SEG_ALIGN)));
 
-/* Fills in the block counts of summed counters: every successful call of
- * an allocating entry point made a block, except a realloc(p, 0) that only
- * freed; blocks were released by free of non-NULL and by every successful
- * realloc but those of NULL (a zero-size one released its block and made
- * none).  The fast path so counts a realloc with no add of its own. */
+/* What a block's span adds to its usable size: glibc's chunk header word
+ * (a heap chunk's size is its usable size plus this one word). */
+#define SEG_SPAN_EXTRA 8u
+
+/* Usable bytes of n blocks of these spans.  A snapshot taken between a
+ * thread's adds may see a block's count before its span: never below 0. */
+static inline uint64_t seg_usable_of_spans(uint64_t spans, uint64_t n)
+{
+	return spans > SEG_SPAN_EXTRA * n ? spans - SEG_SPAN_EXTRA * n : 0;
+}
+
+/* Fills in the block counts and usable bytes of summed counters: every
+ * successful call of an allocating entry point made a block, except a
+ * realloc(p, 0) that only freed; blocks were released by free of non-NULL
+ * and by every successful realloc but those of NULL (a zero-size one
+ * released its block and made none).  The fast path so counts a realloc
+ * with no add of its own, and adds spans as it reads them. */
 static inline void seg_derive_blocks(struct seg_counters *c)
 {
 	uint64_t made = 0;
@@ -275,6 +291,8 @@ static inline void seg_derive_blocks(struct seg_counters *c)
 	c->alloc_blocks = made - c->zero_frees;
 	c->free_blocks = c->fn[SEG_FN_FREE].calls - c->free_null +
 			 reallocs - c->realloc_news;
+	c->alloc_bytes = seg_usable_of_spans(c->alloc_spans, c->alloc_blocks);
+	c->free_bytes = seg_usable_of_spans(c->free_spans, c->free_blocks);
 }
 
 /* Where each region starts in a segment laid out by this ABI version.  The

@@ -11,6 +11,7 @@
 #ifndef ALLOCTOP_SHIM_TLS_H
 #define ALLOCTOP_SHIM_TLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/single_threaded.h>
@@ -108,30 +109,49 @@ static inline void shared_add(uint64_t *p, uint64_t n)
 		__atomic_fetch_add(p, n, __ATOMIC_RELAXED);
 }
 
-/* Histogram buckets of sizes below 1 KiB, precomputed at start-up: a load
- * instead of a bit scan and shifts on every allocation. */
-#define TLS_HIST_SMALL 1024u
-extern uint8_t tls_hist_small[TLS_HIST_SMALL];
-
-static inline unsigned tls_hist_bucket(uint64_t size)
+/* Subtracts n from a counter only this thread writes (the countdown) and
+ * says whether it is still above zero: one `sub` to memory and the branch
+ * on its flags, where the compiler makes a load, sub, store and test. */
+static inline bool tls_sub_above_zero(int64_t *p, int64_t n)
 {
-	return size < TLS_HIST_SMALL ? tls_hist_small[size]
-				     : seg_hist_bucket(size);
+#if defined(__x86_64__)
+	bool above;
+
+	__asm__ volatile("subq %2, %0" : "+m"(*p), "=@ccg"(above) : "er"(n));
+	return above;
+#else
+	*p -= n;
+	return *p > 0;
+#endif
 }
 
-/* Counters of one successful allocation into our own slot. */
+/* Histogram counters of sizes below 1 KiB, as byte offsets into struct
+ * seg_counters precomputed at start-up: a load instead of a bit scan and
+ * shifts on every allocation, and no scaling of the index. */
+#define TLS_HIST_SMALL 1024u
+extern uint16_t tls_hist_small[TLS_HIST_SMALL];
+
+static inline uint64_t *tls_hist_counter(struct seg_counters *c, uint64_t size)
+{
+	if (likely(size < TLS_HIST_SMALL))
+		return (uint64_t *)((char *)c + tls_hist_small[size]);
+	return &c->hist[seg_hist_bucket(size)];
+}
+
+/* Counters of one successful allocation into our own slot; span is the
+ * block's usable size plus SEG_SPAN_EXTRA (segment.h). */
 static inline void tls_count_alloc(struct seg_counters *c, enum seg_fn fn,
-				   uint64_t req, uint64_t usable)
+				   uint64_t req, uint64_t span)
 {
 	tls_add(&c->fn[fn].calls, 1);
 	tls_add(&c->fn[fn].bytes, req);
-	tls_add(&c->alloc_bytes, usable);
-	tls_add(&c->hist[tls_hist_bucket(req)], 1);
+	tls_add(&c->alloc_spans, span);
+	tls_add(tls_hist_counter(c, req), 1);
 }
 
-static inline void tls_count_free(struct seg_counters *c, uint64_t usable)
+static inline void tls_count_free(struct seg_counters *c, uint64_t span)
 {
-	tls_add(&c->free_bytes, usable);
+	tls_add(&c->free_spans, span);
 }
 
 #endif

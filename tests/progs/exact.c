@@ -130,6 +130,23 @@ static void realloc_edges(struct tally *t, void *keep)
 	t->calls[REALLOCARRAY]++;
 }
 
+/* Blocks above the mmap threshold (main fixes it at 128 KiB, so that
+ * glibc does not raise it as they are freed): each is a chunk of its own
+ * mapping, with a larger header than a heap chunk's. */
+static void mapped(struct tally *t)
+{
+	void *a = got(t, MALLOC, 200 << 10, malloc(200 << 10));
+	void *c = got(t, CALLOC, 150 << 10, calloc(150, 1 << 10));
+	void *r = regrow(t, REALLOC, NULL, 1, 64);
+
+	r = regrow(t, REALLOC, r, 1, 300 << 10);	/* heap to mapped */
+	r = regrow(t, REALLOC, r, 1, 400 << 10);	/* mapped to mapped */
+	r = regrow(t, REALLOC, r, 1, 100);		/* and down again */
+	release(t, a);
+	release(t, c);
+	release(t, r);
+}
+
 static void one_round(struct tally *t)
 {
 	void *b[9];
@@ -148,6 +165,7 @@ static void one_round(struct tally *t)
 	b[6] = got(t, VALLOC, 1000, valloc(1000));
 	b[7] = got(t, PVALLOC, 5000, pvalloc(5000));
 	realloc_edges(t, b[0]);
+	mapped(t);
 	for (int i = 0; i < 8; i++)
 		release(t, b[i]);
 	release(t, NULL);
@@ -261,6 +279,8 @@ int main(int argc, char **argv)
 	struct tally t = { 0 };
 	static void *kept[100000];	/* static: same baseline for any --leak */
 
+	if (mallopt(M_MMAP_THRESHOLD, 128 << 10) != 1)
+		die("mallopt");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		unsigned v = i + 1 < argc ? (unsigned)strtoul(argv[i + 1], NULL,

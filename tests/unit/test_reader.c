@@ -48,17 +48,17 @@ static unsigned char *make_image(void)
 	h->threads_live = 2;
 	h->threads_total = 3;
 	slots[0].state = SEG_SLOT_ACTIVE;
-	slots[0].c.alloc_bytes = 1000;
+	slots[0].c.alloc_spans = 1000 + 10 * SEG_SPAN_EXTRA;
 	slots[0].c.fn[SEG_FN_MALLOC].calls = 10;
 	slots[0].c.fn[SEG_FN_MALLOC].bytes = 900;
 	slots[7].state = SEG_SLOT_ACTIVE;
-	slots[7].c.alloc_bytes = 500;
-	slots[7].c.free_bytes = 300;
+	slots[7].c.alloc_spans = 500 + 5 * SEG_SPAN_EXTRA;
+	slots[7].c.free_spans = 300 + 3 * SEG_SPAN_EXTRA;
 	slots[7].c.fn[SEG_FN_CALLOC].calls = 5;
 	slots[7].c.fn[SEG_FN_FREE].calls = 3;
 	/* A free slot's leftovers must not count. */
 	slots[9].c.fn[SEG_FN_MALLOC].calls = 99999;
-	ret->alloc_bytes = 100;
+	ret->alloc_spans = 100 + 1 * SEG_SPAN_EXTRA;
 	ret->fn[SEG_FN_MALLOC].calls = 1;
 	return img;
 }

@@ -75,7 +75,7 @@ static void test_layout(void)
 	CHECK(sizeof(struct seg_slot) % SEG_ALIGN == 0);
 	CHECK(sizeof(struct seg_counters) % SEG_ALIGN == 0);
 	/* The fast path's counters share the slot's first counter line. */
-	CHECK(offsetof(struct seg_counters, free_bytes) < SEG_ALIGN);
+	CHECK(offsetof(struct seg_counters, free_spans) < SEG_ALIGN);
 }
 
 static void test_fits(void)
@@ -143,8 +143,37 @@ static void test_life_buckets(void)
 	}
 }
 
+/* Block counts and usable bytes from what the fast path adds: two
+ * mallocs of 24 and 40 usable bytes, a realloc of NULL (24), a realloc
+ * moving the 40 to 56, a failed calloc, a realloc(p, 0) of the 24 and a
+ * free of the realloc'd 56 and a free(NULL). */
+static void test_derive_blocks(void)
+{
+	struct seg_counters c = { 0 };
+
+	c.fn[SEG_FN_MALLOC].calls = 2;
+	c.fn[SEG_FN_CALLOC].calls = 1;
+	c.fn[SEG_FN_CALLOC].failed = 1;
+	c.fn[SEG_FN_REALLOC].calls = 3;
+	c.realloc_news = 1;
+	c.zero_frees = 1;
+	c.fn[SEG_FN_FREE].calls = 2;
+	c.free_null = 1;
+	c.alloc_spans = (24 + 8) + (40 + 8) + (24 + 8) + (56 + 8);
+	c.free_spans = (40 + 8) + (24 + 8) + (56 + 8);
+	seg_derive_blocks(&c);
+	CHECK(c.alloc_blocks == 4);
+	CHECK(c.free_blocks == 3);
+	CHECK(c.alloc_bytes == 24 + 40 + 24 + 56);
+	CHECK(c.free_bytes == 40 + 24 + 56);
+	/* A snapshot between a thread's adds: a count without its span. */
+	CHECK(seg_usable_of_spans(8, 2) == 0);
+	CHECK(seg_usable_of_spans(0, 1) == 0);
+}
+
 int main(void)
 {
+	test_derive_blocks();
 	test_size_buckets();
 	test_life_buckets();
 	test_small_sizes_exact();
