@@ -321,8 +321,11 @@ size_t boot_usable_call(void *p)
  * would leave fragments that change where the program's blocks go). */
 static void check_glibc_chunks(void)
 {
-	static const size_t sizes[] = { 0, 1, 24, 100, 1000, 5000, 200000,
-					 4u << 20 };
+	/* Heap chunks, and one mapped chunk above the largest mmap threshold
+	 * glibc adapts to (32 MiB): freeing a smaller mapped chunk would
+	 * raise the program's thresholds for mapping and trimming, and so
+	 * change how all its later allocations are served. */
+	static const size_t sizes[] = { 0, 1, 24, 100, 1000, 5000, 40u << 20 };
 	bool ok = boot_real.malloc == (void *(*)(size_t))__libc_malloc;
 
 	for (size_t i = 0; ok && i < sizeof sizes / sizeof sizes[0]; i++) {

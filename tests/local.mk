@@ -11,7 +11,8 @@ tests_unit_test_segment_SOURCES = tests/unit/test_segment.c tests/unit/check.h
 tests_unit_test_reader_SOURCES = tests/unit/test_reader.c tests/unit/check.h
 tests_unit_test_reader_LDADD = src/collect/libcollect.a $(DW_LIBS) -lstdc++ -lm
 
-E2E_TESTS = tests/e2e/exact.sh tests/e2e/many_threads.sh \
+E2E_TESTS = tests/e2e/exact.sh tests/e2e/heap_unchanged.sh \
+	tests/e2e/many_threads.sh \
 	tests/e2e/exit_paths.sh tests/e2e/signals.sh tests/e2e/cxx.sh \
 	tests/e2e/fork_exec.sh tests/e2e/real_programs.sh tests/e2e/errors.sh \
 	tests/e2e/detect.sh tests/e2e/thread_fd_leak.sh
