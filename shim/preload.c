@@ -51,8 +51,11 @@ static SHIM_COLD void *counted_slow(enum seg_fn fn, uint64_t req, void *p,
 	struct pub_call k = { .fn = fn, .req = req, .ptr = p,
 			      .failed = p == NULL, .ret = ret };
 
-	if (p != NULL)
+	if (p != NULL) {
+		if (t->countdown <= 0)
+			ptr_prefetch(p);	/* a sample is due */
 		k.usable = boot_usable(p);
+	}
 	pub_slow(t, &k);
 	return p;
 }
@@ -158,6 +161,8 @@ static SHIM_COLD void free_unusual(struct seg_counters *c, void *p)
 	}
 	if (boot_in_arena(p))
 		return;		/* bootstrap blocks are never freed */
+	if (ptr_maybe(p))
+		ptr_prefetch(p);	/* its miss overlaps the header's */
 	tls_add(&c->fn[SEG_FN_FREE].calls, 1);
 	tls_count_free(c, boot_usable(p) + SEG_SPAN_EXTRA);
 	/* Before the real free: once it runs, another thread may get p back
@@ -221,6 +226,8 @@ static SHIM_COLD void *realloc_general(enum seg_fn fn, void *old, size_t size,
 	if (boot_in_arena(old))
 		return realloc_from_arena(old, size);
 	if (old != NULL) {
+		if (ptr_maybe(old))
+			ptr_prefetch(old);	/* overlaps the header's miss */
 		old_usable = boot_usable(old);
 		/* Before the call: once old is released, another thread may
 		 * get its address back and sample it anew. */
@@ -230,6 +237,8 @@ static SHIM_COLD void *realloc_general(enum seg_fn fn, void *old, size_t size,
 	p = boot_real.realloc(old, size);
 	if (p != NULL) {
 		t->countdown -= (int64_t)size;
+		if (t->countdown <= 0)
+			ptr_prefetch(p);	/* a sample is due */
 		k.ptr = p;
 		k.usable = boot_usable(p);
 		k.old = old;

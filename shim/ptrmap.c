@@ -83,6 +83,12 @@ static bool claim(struct ptr_entry *e, uintptr_t cur, const void *p)
 					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }
 
+void ptr_prefetch(const void *p)
+{
+	if (table != NULL)
+		__builtin_prefetch(&table[ptr_hash(p) & mask], 1);
+}
+
 bool ptr_insert(const void *p, uint32_t site, uint64_t size, uint64_t ns)
 {
 	uint64_t i;

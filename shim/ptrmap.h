@@ -54,6 +54,11 @@ struct ptr_entry {
 /* Sizes the map for the sampling period; call once, before sampling. */
 void ptr_init(uint64_t sample_bytes);
 
+/* Starts loading p's slot, for a ptr_insert or ptr_take a few hundred
+ * instructions later: on a large map each is a cache miss, which would
+ * otherwise wait for the block's own (its chunk header) to end first. */
+void ptr_prefetch(const void *p);
+
 /* Records a sampled block; false when the map is full. */
 bool ptr_insert(const void *p, uint32_t site, uint64_t size, uint64_t ns);
 
