@@ -255,20 +255,25 @@ static SHIM_COLD void *realloc_general(enum seg_fn fn, void *old, size_t size,
 }
 
 /* The real realloc has run; the fast path cannot count it (failure, a
- * sample due, an mmap'ed chunk). */
+ * sample due, an mmap'ed chunk).  The fast path counted old's span as
+ * released before the call, if there was an old block: a failure, which
+ * leaves old to the program, takes that back. */
 static SHIM_COLD void *realloc_done_slow(enum seg_fn fn, void *old,
-					 size_t old_usable, size_t size,
-					 void *p, uintptr_t ret)
+					 size_t size, void *p, uintptr_t ret)
 {
+	struct tls_state *t = &tls_self;
 	struct pub_call k = { .fn = fn, .req = size, .ptr = p, .old = old,
-			      .old_usable = old_usable, .failed = p == NULL,
+			      .old_counted = true, .failed = p == NULL,
 			      .ret = ret };
 
-	if (p != NULL)
+	if (p != NULL) {
 		k.usable = boot_usable(p);
-	else
-		k.old = NULL;	/* failed: old is still the program's */
-	pub_slow(&tls_self, &k);
+	} else if (old != NULL) {
+		tls_add(&t->ctr->free_spans,
+			-(uint64_t)span_of(boot_chunk_word(old)));
+		k.old = NULL;
+	}
+	pub_slow(t, &k);
 	return p;
 }
 
@@ -283,10 +288,11 @@ realloc_new(struct tls_state *t, struct seg_counters *c, enum seg_fn fn,
 
 	if (unlikely(p == NULL) ||
 	    unlikely(!tls_sub_above_zero(&t->countdown, (int64_t)size)))
-		return realloc_done_slow(fn, NULL, 0, size, p, ret);
+		return realloc_done_slow(fn, NULL, size, p, ret);
 	word = boot_chunk_word(p);
 	if (unlikely(is_mmapped(word)))
-		return realloc_done_slow(fn, NULL, 0, size, p, ret);
+		return realloc_done_slow(fn, NULL, size, p, ret);
+	c = t->ctr;	/* a load, not a register kept across the call */
 	tls_count_alloc(c, fn, size, span_of(word));
 	tls_add(&c->realloc_news, 1);
 	return p;
@@ -315,21 +321,21 @@ realloc_common(enum seg_fn fn, void *old, size_t size)
 	if (unlikely(is_mmapped(old_word)))
 		return realloc_general(fn, old, size,
 				       (uintptr_t)__builtin_return_address(0));
+	/* Old's release is counted before the call, so that only old and
+	 * size have to outlive it (each a register saved and restored). */
+	tls_count_free(c, span_of(old_word));
 	p = boot_real.realloc(old, size);
+	t = &tls_self;
 	if (unlikely(p == NULL) ||
 	    unlikely(!tls_sub_above_zero(&t->countdown, (int64_t)size)))
-		return realloc_done_slow(fn, old,
-					 span_of(old_word) - SEG_SPAN_EXTRA,
-					 size, p,
+		return realloc_done_slow(fn, old, size, p,
 				(uintptr_t)__builtin_return_address(0));
 	word = boot_chunk_word(p);
 	if (unlikely(is_mmapped(word)))
-		return realloc_done_slow(fn, old,
-					 span_of(old_word) - SEG_SPAN_EXTRA,
-					 size, p,
+		return realloc_done_slow(fn, old, size, p,
 				(uintptr_t)__builtin_return_address(0));
+	c = t->ctr;
 	tls_count_alloc(c, fn, size, span_of(word));
-	tls_count_free(c, span_of(old_word));
 	if (p != old)
 		tls_add(&c->realloc_moves, 1);
 	return p;

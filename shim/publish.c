@@ -125,7 +125,8 @@ count_with(void (*add)(uint64_t *, uint64_t), struct seg_counters *c,
 	if (k->fn == SEG_FN_FREE && k->old == NULL)
 		add(&c->free_null, 1);
 	if (k->old != NULL) {
-		add(&c->free_spans, k->old_usable + SEG_SPAN_EXTRA);
+		if (!k->old_counted)
+			add(&c->free_spans, k->old_usable + SEG_SPAN_EXTRA);
 		if (k->fn != SEG_FN_FREE && k->ptr == NULL)
 			add(&c->zero_frees, 1);
 	} else if (k->ptr != NULL && (k->fn == SEG_FN_REALLOC ||

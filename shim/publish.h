@@ -22,6 +22,7 @@ struct pub_call {
 	uint64_t usable;	/* its usable size */
 	void *old;		/* the block released (free, realloc), or NULL */
 	uint64_t old_usable;
+	bool old_counted;	/* old's release is counted already */
 	bool failed;
 	uintptr_t ret;		/* the entry point's return address, or 0 */
 };

@@ -13,7 +13,8 @@
  * --atexit N (N allocations of 33 bytes from an atexit handler),
  * --tls-exit N (N allocations of 35 bytes from each thread's key destructor),
  * --signal (a timer signal whose handler allocates while the main thread
- * allocates in a loop), --ops N (alloctop_ops(1) N times).
+ * allocates in a loop), --ops N (alloctop_ops(1) N times), --mapped (each
+ * round also makes blocks above the mmap threshold, glibc's mapped chunks).
  * --heap-probe alone: whether the program's first 300 KiB block is mapped,
  * which glibc decides by a threshold it raises when a smaller mapped block
  * is freed; a shim that did so at start-up would change the program.
@@ -48,6 +49,7 @@ struct tally {
 static struct tally total;
 static pthread_mutex_t total_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned rounds, tls_exit_n, atexit_n;
+static int with_mapped;
 static pthread_barrier_t barrier;
 static int concurrent;
 static pthread_key_t exit_key;
@@ -168,7 +170,8 @@ static void one_round(struct tally *t)
 	b[6] = got(t, VALLOC, 1000, valloc(1000));
 	b[7] = got(t, PVALLOC, 5000, pvalloc(5000));
 	realloc_edges(t, b[0]);
-	mapped(t);
+	if (with_mapped)
+		mapped(t);
 	for (int i = 0; i < 8; i++)
 		release(t, b[i]);
 	release(t, NULL);
@@ -320,6 +323,8 @@ int main(int argc, char **argv)
 			concurrent = 1;
 		else if (!strcmp(a, "--signal"))
 			sig = 1;
+		else if (!strcmp(a, "--mapped"))
+			with_mapped = 1;
 		else {
 			fprintf(stderr, "exact: unknown option %s\n", a);
 			return 2;
