@@ -219,12 +219,14 @@ int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 		e = entry_for(c, ret, key);
 		c->last = NULL;
 		if (hit(c, e, ret, key)) {
-			for (uint32_t i = 0; i < e->n; i++)
-				frames[i] = (void *)e->ip[i];
-			if (e->site != 0 && e->gen == site_gen)
-				*site = e->site - 1;
 			c->last = e;
 			*cached = true;
+			if (e->site != 0 && e->gen == site_gen) {
+				*site = e->site - 1;
+				return (int)e->n;	/* frames not needed */
+			}
+			for (uint32_t i = 0; i < e->n; i++)
+				frames[i] = (void *)e->ip[i];
 			return (int)e->n;
 		}
 		if (key >= c->lo && key < c->hi) {

@@ -20,8 +20,9 @@ void stack_warm_up(void);
  * (the caller's frame address); when both are non-zero a per-thread cache
  * answers repeated stacks without unwinding: a hit is taken only if every
  * return address it remembers is still in its slot on the stack.  *site
- * receives the call-site number remembered with a hit, or UINT32_MAX;
- * *cached is true for a hit. */
+ * receives the call-site number remembered with a hit, or UINT32_MAX (only
+ * then are frames[] filled in: a known site needs none); *cached is true
+ * for a hit. */
 int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 		  void **frames, int max, uint32_t *site, bool *cached);
 
