@@ -4,11 +4,16 @@
 #   bench/heaptrack.sh [-r ROUNDS] [-w "churn liveset ..."] [-i IN.tsv]
 #                      [-o OUT.tsv]
 #
-# Runs bench/run.sh -c "exact heaptrack" (ALLOCTOP_SAMPLE_BYTES=1, every
-# allocation's stack, against Debian's heaptrack 1.4 recording plus its
-# interpreter and compressor, which the heaptrack script waits for before
-# it exits, so both are in the time), or reads such a TSV back with -i,
-# and prints a Markdown table per workload.
+# Runs bench/run.sh -c "exact-report heaptrack-report exact heaptrack", or
+# reads such a TSV back with -i, and prints two Markdown tables:
+#
+#   * to the report (the issue's measure: heaptrack's recording and its own
+#     post-processing both count): `alloctop -b --exact -- WORKLOAD`, the
+#     reader attached throughout and printing its hotspots, against
+#     `heaptrack WORKLOAD` followed by `heaptrack_print` of the recording;
+#   * recording only: ALLOCTOP_SAMPLE_BYTES=1 under LD_PRELOAD, no reader,
+#     against `heaptrack WORKLOAD` alone (its interpreter and compressor
+#     included: the heaptrack script waits for them before it exits).
 #
 # Ratios are run.sh's: the median over rounds of each round's time divided
 # by the bare run of the same round, for wall time and for CPU time (user +
@@ -44,28 +49,40 @@ if [ -z "$in" ]; then
 	}
 	in=${out:-$(mktemp)}
 	[ -n "$out" ] || trap 'rm -f "$in"' EXIT
-	"$here/run.sh" -r "$rounds" -w "$workloads" -c "exact heaptrack" \
+	"$here/run.sh" -r "$rounds" -w "$workloads" \
+		-c "exact-report heaptrack-report exact heaptrack" \
 		-o "$in" >/dev/null
 fi
 
-awk -F'\t' '
-function share(e, h) { return h > 1 ? sprintf("%.0f %%", 100 * (e - 1) / (h - 1)) : "-" }
-function met(e, h) { return (e - 1) <= 0.5 * (h - 1) ? "yes" : "no" }
+table() {	# table EXACT-CONFIG HEAPTRACK-CONFIG TITLE
+	awk -F'\t' -v e="$1" -v h="$2" -v title="$3" '
+function share(x, y) { return y > 1 ? sprintf("%.0f %%", 100 * (x - 1) / (y - 1)) : "-" }
+function met(x, y) { return (x - 1) <= 0.5 * (y - 1) ? "yes" : "no" }
 NR > 1 {
 	if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
 	wall[$1, $2] = $5; cpu[$1, $2] = $6; secs[$1, $2] = $3
 }
 END {
-	print "| workload | bare s | exact/bare wall | heaptrack/bare wall | share | met | exact/bare CPU | heaptrack/bare CPU | share | met |"
-	print "|---|---:|---:|---:|---:|:-:|---:|---:|---:|:-:|"
+	shown = 0
 	for (i = 1; i <= n; i++) {
 		w = order[i]
-		if (!((w, "exact") in wall) || !((w, "heaptrack") in wall))
+		if (!((w, e) in wall) || !((w, h) in wall))
 			continue
-		ew = wall[w, "exact"]; hw = wall[w, "heaptrack"]
-		ec = cpu[w, "exact"]; hc = cpu[w, "heaptrack"]
+		if (!shown++) {
+			print "### " title " (" e " against " h ")\n"
+			print "| workload | bare s | exact/bare wall | heaptrack/bare wall | share | met | exact/bare CPU | heaptrack/bare CPU | share | met |"
+			print "|---|---:|---:|---:|---:|:-:|---:|---:|---:|:-:|"
+		}
+		ew = wall[w, e]; hw = wall[w, h]
+		ec = cpu[w, e]; hc = cpu[w, h]
 		printf "| %s | %s | %.2fx | %.2fx | %s | %s | %.2fx | %.2fx | %s | %s |\n",
 			w, secs[w, "bare"], ew, hw, share(ew, hw), met(ew, hw),
 			ec, hc, share(ec, hc), met(ec, hc)
 	}
+	if (shown)
+		print ""
 }' "$in"
+}
+
+table exact-report heaptrack-report "To the report"
+table exact heaptrack "Recording only"

@@ -8,7 +8,11 @@
 #
 # Configurations: bare, floor, shim (default sampling), nostack (counting
 # only: ALLOCTOP_SAMPLE_BYTES=0), exact (ALLOCTOP_SAMPLE_BYTES=1), heaptrack
-# (Debian's heaptrack 1.4, recording plus its own analysis).
+# (Debian's heaptrack 1.4: its recording, which waits for its interpreter
+# and compressor), and the same two up to the report a user reads:
+# exact-report (`alloctop -b --exact -- WORKLOAD`, the reader attached from
+# the start and printing its hotspot tables) and heaptrack-report (the
+# recording, then `heaptrack_print` of it).
 # Prints one TSV row per workload and configuration: median wall and CPU
 # seconds over the rounds and the median of the per-round ratios to bare.
 # Run from the build tree after `make check` (which builds the programs).
@@ -32,6 +36,7 @@ done
 W="$build/bench/workloads"
 SHIM="$build/shim/.libs/liballoctop.so"
 FLOOR="$build/bench/.libs/libfloor.so"
+ALLOCTOP="$build/alloctop"
 for f in "$W" "$SHIM" "$FLOOR"; do
 	[ -e "$f" ] || { echo "bench: $f missing: run 'make check' first" >&2; exit 1; }
 done
@@ -46,7 +51,11 @@ run_one() {	# run_one CONFIG WORKLOAD -> "wall cpu" on stdout
 	shim) t=$( { time LD_PRELOAD="$SHIM" "$W" "$w" >/dev/null; } 2>&1 ) ;;
 	nostack) t=$( { time ALLOCTOP_SAMPLE_BYTES=0 LD_PRELOAD="$SHIM" "$W" "$w" >/dev/null; } 2>&1 ) ;;
 	exact) t=$( { time ALLOCTOP_SAMPLE_BYTES=1 LD_PRELOAD="$SHIM" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	exact-report) t=$( { time "$ALLOCTOP" -b --exact -- "$W" "$w" >/dev/null; } 2>&1 ) ;;
 	heaptrack) t=$( { time heaptrack -o "$tmp/ht" "$W" "$w" >/dev/null 2>&1; } 2>&1 )
+		rm -f "$tmp"/ht* ;;
+	heaptrack-report) t=$( { time { heaptrack -o "$tmp/ht" "$W" "$w" &&
+			heaptrack_print "$tmp"/ht.zst; } >/dev/null 2>&1; } 2>&1 )
 		rm -f "$tmp"/ht* ;;
 	*) echo "bench: unknown configuration $cfg" >&2; exit 2 ;;
 	esac

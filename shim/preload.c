@@ -44,19 +44,40 @@ static inline bool is_mmapped(size_t word)
 /* Everything but the common case (first call of a thread, no slot, sample
  * due, failure, an mmap'ed chunk, nested call), out of line so the fast
  * path needs no stack frame for it. */
-static SHIM_COLD void *counted_slow(enum seg_fn fn, uint64_t req, void *p,
-				     uintptr_t ret)
+static SHIM_COLD void *counted_general(enum seg_fn fn, uint64_t req, void *p,
+				       uintptr_t ret)
 {
 	struct tls_state *t = &tls_self;
 	struct pub_call k = { .fn = fn, .req = req, .ptr = p,
 			      .failed = p == NULL, .ret = ret };
 
-	if (p != NULL) {
-		if (t->countdown <= 0)
-			ptr_prefetch(p);	/* a sample is due */
+	if (p != NULL)
 		k.usable = boot_usable(p);
-	}
 	pub_slow(t, &k);
+	return p;
+}
+
+/* A sample due, or the rest of counted_general.  Exact mode's common case
+ * (a slotted thread outside our code and the sampler, a heap block) is
+ * counted here as the fast path would, and sampled without pub_slow's
+ * generality; the countdown stays 0, so the next call comes here too. */
+static SHIM_COLD void *counted_slow(enum seg_fn fn, uint64_t req, void *p,
+				     uintptr_t ret)
+{
+	struct tls_state *t = &tls_self;
+	size_t word;
+
+	if (p == NULL || t->countdown > 0)
+		return counted_general(fn, req, p, ret);
+	ptr_prefetch(p);	/* a sample is due: its slot is written */
+	if (boot_env.sample_bytes != 1 || t->ctr == NULL || t->sampling)
+		return counted_general(fn, req, p, ret);
+	word = boot_chunk_word(p);
+	if (unlikely(is_mmapped(word)))
+		return counted_general(fn, req, p, ret);
+	tls_count_alloc(t->ctr, fn, req, span_of(word));
+	t->countdown = 0;
+	sample_exact(t, fn, p, req, ret);
 	return p;
 }
 

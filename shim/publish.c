@@ -40,6 +40,7 @@
 #include "stack.h"
 
 static struct seg_header *seg;		/* NULL until published, or disabled */
+struct seg_site *pub_site_table;	/* seg's, or NULL */
 static uint64_t seg_size;
 static int seg_fd = -1;
 static struct seg_counters *seg_retired;
@@ -312,13 +313,6 @@ struct seg_header *pub_header(void)
 	return __atomic_load_n(&seg, __ATOMIC_ACQUIRE);
 }
 
-struct seg_site *pub_sites(void)
-{
-	struct seg_header *h = pub_header();
-
-	return h ? (struct seg_site *)((char *)h + h->sites_off) : NULL;
-}
-
 struct seg_module *pub_modules(void)
 {
 	struct seg_header *h = pub_header();
@@ -477,6 +471,9 @@ static int create_segment(pid_t parent)
 	seg_slots = (struct seg_slot *)((char *)map + l.slots_off);
 	slot_hint = 0;
 	__atomic_store_n(&slot_lock, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&pub_site_table,
+			 (struct seg_site *)((char *)map + l.sites_off),
+			 __ATOMIC_RELEASE);
 	__atomic_store_n(&seg, h, __ATOMIC_RELEASE);
 	__atomic_store_n(&seg_retired,
 			 (struct seg_counters *)((char *)map + l.retired_off),
@@ -511,6 +508,7 @@ static void fork_child(void)
 	t->ctr = NULL;
 	SIGNAL_FENCE();
 	__atomic_store_n(&seg_retired, NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&pub_site_table, NULL, __ATOMIC_RELEASE);
 	__atomic_store_n(&seg, NULL, __ATOMIC_RELEASE);
 	if (old != NULL) {
 		munmap(old, seg_size);

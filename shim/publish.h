@@ -38,8 +38,16 @@ void pub_slow(struct tls_state *t, const struct pub_call *k);
 
 /* The published segment and its tables; NULL before it exists. */
 struct seg_header *pub_header(void);
-struct seg_site *pub_sites(void);
 struct seg_module *pub_modules(void);
+
+/* The call-site table, for the sampler on every sample (exact mode: every
+ * allocation and free), so a load rather than a call. */
+extern struct seg_site *pub_site_table;
+
+static inline struct seg_site *pub_sites(void)
+{
+	return __atomic_load_n(&pub_site_table, __ATOMIC_ACQUIRE);
+}
 
 /* Accounts for the shim's private memory (bytes may be negative). */
 void pub_private_bytes(int64_t bytes);

@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -68,20 +69,26 @@ int64_t sample_next(struct tls_state *t)
 	return (int64_t)d;
 }
 
+static SHIM_COLD void weights_sampled(uint64_t size, uint64_t period,
+				      uint64_t *bytes, uint64_t *objects)
+{
+	double p = -expm1(-(double)size / (double)period);
+
+	*bytes = (uint64_t)llround((double)size / p);
+	*objects = (uint64_t)llround(1.0 / p);
+}
+
 /* The weights of one sample of a size-byte block. */
-static void weights(uint64_t size, uint64_t *bytes, uint64_t *objects)
+static inline void weights(uint64_t size, uint64_t *bytes, uint64_t *objects)
 {
 	uint64_t period = boot_env.sample_bytes;
-	double p;
 
 	if (period <= 1 || size == 0) {
 		*bytes = size;
 		*objects = 1;
 		return;
 	}
-	p = -expm1(-(double)size / (double)period);
-	*bytes = (uint64_t)llround((double)size / p);
-	*objects = (uint64_t)llround(1.0 / p);
+	weights_sampled(size, period, bytes, objects);
 }
 
 static uint64_t now_ns(void)
@@ -259,28 +266,35 @@ static void atomic_max(uint64_t *p, uint64_t v)
 		;
 }
 
-void sample_take(struct tls_state *t, const struct pub_call *k)
+/* The site's counters for one sampled block of size bytes. */
+static inline void site_alloc(struct seg_site *s, uint64_t size)
+{
+	uint64_t wb;
+	uint64_t wo;
+
+	weights(size, &wb, &wo);
+	shared_add(&s->alloc_bytes, wb);
+	shared_add(&s->alloc_objects, wo);
+	shared_add(&s->samples, 1);
+	shared_add(&s->sizes[seg_size_bucket(size)], wo);
+	atomic_min(&s->min_size, size);
+	atomic_max(&s->max_size, size);
+}
+
+/* sample_take's body, under the sampling flag; key as for stack_capture.
+ * Out of line: its frame array stays off exact mode's common path. */
+static __attribute__((noinline)) void take(struct tls_state *t, const struct pub_call *k,
+		 uintptr_t key)
 {
 	struct seg_header *h = pub_header();
 	struct seg_site *sites = pub_sites();
 	void *frames[SEG_MAX_FRAMES];
-	uint64_t wb;
-	uint64_t wo;
 	uint32_t id;
 	bool cached;
 	int n;
-	/* At a fixed distance from the program's stack pointer for a given
-	 * call path: with the return address, the stack cache's key. */
-	uintptr_t key = (uintptr_t)__builtin_frame_address(0);
 
-	if (h == NULL)
+	if (h == NULL || sites == NULL)
 		return;
-	/* Not the reentrancy guard: libunwind allocates nothing once warm,
-	 * and a signal handler landing here must still be counted.  The
-	 * flag only keeps the handler from sampling (and spinning on the
-	 * index lock we may hold). */
-	t->sampling = 1;
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	n = stack_capture(t, k->ret, key, frames, SEG_MAX_FRAMES, &id,
 			  &cached);
 	/* In our own slot (pub_slow samples only for a slotted thread):
@@ -293,17 +307,63 @@ void sample_take(struct tls_state *t, const struct pub_call *k)
 		id = find_site(h, sites, frames, n, hash_frames(frames, n));
 		stack_remember_site(t, id);
 	}
-	weights(k->req, &wb, &wo);
-	shared_add(&sites[id].alloc_bytes, wb);
-	shared_add(&sites[id].alloc_objects, wo);
-	shared_add(&sites[id].samples, 1);
-	shared_add(&sites[id].sizes[seg_size_bucket(k->req)], wo);
-	atomic_min(&sites[id].min_size, k->req);
-	atomic_max(&sites[id].max_size, k->req);
+	site_alloc(&sites[id], k->req);
 	if (!ptr_insert(k->ptr, id, k->req, sample_clock()))
 		shared_add(&h->ptrs_dropped, 1);
+}
+
+/* Not the reentrancy guard: libunwind allocates nothing once warm, and a
+ * signal handler landing in the sampler must still be counted.  The flag
+ * only keeps the handler from sampling (and spinning on the index lock we
+ * may hold). */
+static inline void sampling_begin(struct tls_state *t)
+{
+	t->sampling = 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+static inline void sampling_end(struct tls_state *t)
+{
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	t->sampling = 0;
+}
+
+void sample_take(struct tls_state *t, const struct pub_call *k)
+{
+	/* At a fixed distance from the program's stack pointer for a given
+	 * call path: with the return address, the stack cache's key. */
+	uintptr_t key = (uintptr_t)__builtin_frame_address(0);
+
+	sampling_begin(t);
+	take(t, k, key);
+	sampling_end(t);
+}
+
+void sample_exact(struct tls_state *t, enum seg_fn fn, void *p, uint64_t req,
+		  uintptr_t ret)
+{
+	uintptr_t key = (uintptr_t)__builtin_frame_address(0);
+	struct seg_site *sites = pub_sites();
+	uint32_t id;
+
+	sampling_begin(t);
+	id = stack_known_site(t, ret, key);
+	if (likely(id < SEG_MAX_SITES && sites != NULL)) {
+		tls_add(&t->ctr->samples, 1);
+		tls_add(&t->ctr->stack_hits, 1);
+		site_alloc(&sites[id], req);
+		if (unlikely(!ptr_insert(p, id, req, sample_clock())))
+			shared_add(&pub_header()->ptrs_dropped, 1);
+	} else {
+		/* A new stack: unwind it (which may touch errno). */
+		struct pub_call k = { .fn = fn, .req = req, .ptr = p,
+				      .ret = ret };
+		int saved = errno;
+
+		take(t, &k, key);
+		errno = saved;
+	}
+	sampling_end(t);
 }
 
 void sample_free(const void *p, uint64_t grown_to)
@@ -317,7 +377,7 @@ void sample_free(const void *p, uint64_t grown_to)
 	if (sites == NULL || !ptr_take(p, &e) || e.site >= SEG_MAX_SITES)
 		return;
 	s = &sites[e.site];
-	weights(e.size, &wb, &wo);
+	weights(e.size, &wb, &wo);	/* exact mode: e.size and 1 */
 	shared_add(&s->free_bytes, wb);
 	shared_add(&s->free_objects, wo);
 	shared_add(&s->life[seg_life_bucket(clock_ns(sample_clock() -

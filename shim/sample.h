@@ -16,6 +16,13 @@ int64_t sample_next(struct tls_state *t);
  * slot, outside the reentrancy guard; raises it itself. */
 void sample_take(struct tls_state *t, const struct pub_call *k);
 
+/* Exact mode's allocation of p (req bytes, by entry point fn, returning
+ * to ret), already counted in t's slot: its site from the stack cache
+ * when the stack was seen before, else as sample_take.  Called with a
+ * slot, outside the reentrancy guard and the sampler; keeps errno. */
+void sample_exact(struct tls_state *t, enum seg_fn fn, void *p, uint64_t req,
+		  uintptr_t ret);
+
 /* A block is being freed (or moved by realloc, grown_to its new size):
  * if it was sampled, credit the free to its site.  Under no guard; takes
  * no lock. */

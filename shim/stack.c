@@ -251,6 +251,21 @@ int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 	return out;
 }
 
+uint32_t stack_known_site(struct tls_state *t, uintptr_t ret, uintptr_t key)
+{
+	struct stack_cache *c = t->stack_cache;
+	struct cache_entry *e;
+
+	if (c == NULL)
+		return UINT32_MAX;
+	e = entry_for(c, ret, key);
+	if (e->site == 0 ||
+	    e->gen != __atomic_load_n(&site_gen, __ATOMIC_RELAXED) ||
+	    !hit(c, e, ret, key))
+		return UINT32_MAX;
+	return e->site - 1;
+}
+
 void stack_remember_site(struct tls_state *t, uint32_t site)
 {
 	struct stack_cache *c = t->stack_cache;

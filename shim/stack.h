@@ -26,6 +26,11 @@ void stack_warm_up(void);
 int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 		  void **frames, int max, uint32_t *site, bool *cached);
 
+/* Exact mode's common case, in full: the site number the cache remembers
+ * for this stack (ret and key as for stack_capture), or UINT32_MAX when it
+ * knows none; then stack_capture, with the same key. */
+uint32_t stack_known_site(struct tls_state *t, uintptr_t ret, uintptr_t key);
+
 /* Remembers the site number of the stack stack_capture just returned. */
 void stack_remember_site(struct tls_state *t, uint32_t site);
 
