@@ -16,3 +16,12 @@ $COMPARE delta "$WORK/base" "$WORK/run" "$WORK/run.stdout"
 "$PROGS/exact" --threads 2 --rounds 10 --ops 5 >"$WORK/bare.out" ||
 	fail "the program fails without the shim"
 grep -q '"ops":5' "$WORK/bare.out" || fail "bare run output: $(cat "$WORK/bare.out")"
+# Exact mode counts every allocation on its own path (a stack per block):
+# the totals are the same to the call and the byte.
+"$ALLOCTOP" --json --exact -d 0.2 -o "$WORK/xbase" -- "$PROGS/exact" \
+	--threads 16 --rounds 0 --mapped >"$WORK/xbase.stdout" ||
+	fail "alloctop --exact (0 rounds) exited $?"
+"$ALLOCTOP" --json --exact -d 0.2 -o "$WORK/xrun" -- "$PROGS/exact" \
+	--threads 16 --rounds 500 --ops 77 --mapped >"$WORK/xrun.stdout" ||
+	fail "alloctop --exact exited $?"
+$COMPARE delta "$WORK/xbase" "$WORK/xrun" "$WORK/xrun.stdout"
