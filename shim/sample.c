@@ -283,8 +283,8 @@ static inline void site_alloc(struct seg_site *s, uint64_t size)
 
 /* sample_take's body, under the sampling flag; key as for stack_capture.
  * Out of line: its frame array stays off exact mode's common path. */
-static __attribute__((noinline)) void take(struct tls_state *t, const struct pub_call *k,
-		 uintptr_t key)
+static __attribute__((noinline)) void
+take(struct tls_state *t, const struct pub_call *k, uintptr_t key)
 {
 	struct seg_header *h = pub_header();
 	struct seg_site *sites = pub_sites();
