@@ -15,6 +15,31 @@ bench_libfloor_la_SOURCES = bench/floor.c
 bench_libfloor_la_CFLAGS = -O2 -fPIC -fvisibility=hidden
 bench_libfloor_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 bench_libfloor_la_LIBADD = -ldl
+# The counting shim taken apart (bench/ladder.c): one library per rung.
+check_LTLIBRARIES += bench/libladder1.la bench/libladder2.la \
+	bench/libladder3.la bench/libladder4.la
+ladder_cflags = -O2 -fPIC -fvisibility=hidden
+ladder_ldflags = -module -avoid-version -shared -rpath /nowhere
+bench_libladder1_la_SOURCES = bench/ladder.c
+bench_libladder1_la_CPPFLAGS = -DRUNG=1
+bench_libladder1_la_CFLAGS = $(ladder_cflags)
+bench_libladder1_la_LDFLAGS = $(ladder_ldflags)
+bench_libladder1_la_LIBADD = -ldl
+bench_libladder2_la_SOURCES = bench/ladder.c
+bench_libladder2_la_CPPFLAGS = -DRUNG=2
+bench_libladder2_la_CFLAGS = $(ladder_cflags)
+bench_libladder2_la_LDFLAGS = $(ladder_ldflags)
+bench_libladder2_la_LIBADD = -ldl
+bench_libladder3_la_SOURCES = bench/ladder.c
+bench_libladder3_la_CPPFLAGS = -DRUNG=3
+bench_libladder3_la_CFLAGS = $(ladder_cflags)
+bench_libladder3_la_LDFLAGS = $(ladder_ldflags)
+bench_libladder3_la_LIBADD = -ldl
+bench_libladder4_la_SOURCES = bench/ladder.c
+bench_libladder4_la_CPPFLAGS = -DRUNG=4
+bench_libladder4_la_CFLAGS = $(ladder_cflags)
+bench_libladder4_la_LDFLAGS = $(ladder_ldflags)
+bench_libladder4_la_LIBADD = -ldl
 EXTRA_DIST += bench/run.sh bench/README.md bench/reader.sh bench/reader.md
 
 .PHONY: bench

@@ -4,7 +4,7 @@
 # liballoctop, interleaved round by round so machine drift hits all alike.
 #
 #   bench/run.sh [-r ROUNDS] [-w "churn liveset ..."] [-c "floor shim exact"]
-#                [-o OUT.tsv]
+#                [-p CPU] [-o OUT.tsv]
 #
 # Configurations: bare, floor, shim (default sampling), nostack (counting
 # only: ALLOCTOP_SAMPLE_BYTES=0), exact (ALLOCTOP_SAMPLE_BYTES=1), heaptrack
@@ -12,9 +12,16 @@
 # and compressor), and the same two up to the report a user reads:
 # exact-report (`alloctop -b --exact -- WORKLOAD`, the reader attached from
 # the start and printing its hotspot tables) and heaptrack-report (the
-# recording, then `heaptrack_print` of it).
+# recording, then `heaptrack_print` of it); ladder1 to ladder4, the
+# counting shim taken apart (bench/ladder.c: malloc, free and realloc
+# only, so churn, liveset and realloc only).
 # Prints one TSV row per workload and configuration: median wall and CPU
 # seconds over the rounds and the median of the per-round ratios to bare.
+# -p CPU pins each single-threaded run (bare, floor, nostack, shim, exact,
+# ladder; not threads, not the reader's or heaptrack's runs, whose helper
+# processes run on the other core) to that processor with taskset: on a
+# 2-core VM a run the scheduler moves between cores can take 1.4 times as
+# long, and such runs scatter the per-round ratios.
 # Run from the build tree after `make check` (which builds the programs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,13 +30,15 @@ rounds=5
 workloads="churn liveset realloc threads calign"
 configs="floor nostack shim"
 out=
-while getopts r:w:c:o: opt; do
+cpu=
+while getopts r:w:c:o:p: opt; do
 	case $opt in
 	r) rounds=$OPTARG ;;
 	w) workloads=$OPTARG ;;
 	c) configs=$OPTARG ;;
 	o) out=$OPTARG ;;
-	*) echo "usage: $0 [-r ROUNDS] [-w WORKLOADS] [-c CONFIGS] [-o OUT]" >&2
+	p) cpu=$OPTARG ;;
+	*) echo "usage: $0 [-r ROUNDS] [-w WORKLOADS] [-c CONFIGS] [-p CPU] [-o OUT]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -44,13 +53,15 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 run_one() {	# run_one CONFIG WORKLOAD -> "wall cpu" on stdout
-	local cfg=$1 w=$2 TIMEFORMAT='%3R %3U %3S' t
+	local cfg=$1 w=$2 TIMEFORMAT='%3R %3U %3S' t pin=()
+	[ -n "$cpu" ] && [ "$w" != threads ] && pin=(taskset -c "$cpu")
 	case $cfg in
-	bare) t=$( { time "$W" "$w" >/dev/null; } 2>&1 ) ;;
-	floor) t=$( { time LD_PRELOAD="$FLOOR" "$W" "$w" >/dev/null; } 2>&1 ) ;;
-	shim) t=$( { time LD_PRELOAD="$SHIM" "$W" "$w" >/dev/null; } 2>&1 ) ;;
-	nostack) t=$( { time ALLOCTOP_SAMPLE_BYTES=0 LD_PRELOAD="$SHIM" "$W" "$w" >/dev/null; } 2>&1 ) ;;
-	exact) t=$( { time ALLOCTOP_SAMPLE_BYTES=1 LD_PRELOAD="$SHIM" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	bare) t=$( { time "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	floor) t=$( { time LD_PRELOAD="$FLOOR" "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	shim) t=$( { time LD_PRELOAD="$SHIM" "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	nostack) t=$( { time ALLOCTOP_SAMPLE_BYTES=0 LD_PRELOAD="$SHIM" "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	exact) t=$( { time ALLOCTOP_SAMPLE_BYTES=1 LD_PRELOAD="$SHIM" "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	ladder[1-4]) t=$( { time LD_PRELOAD="$build/bench/.libs/lib$cfg.so" "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
 	exact-report) t=$( { time "$ALLOCTOP" -b --exact -- "$W" "$w" >/dev/null; } 2>&1 ) ;;
 	heaptrack) t=$( { time heaptrack -o "$tmp/ht" "$W" "$w" >/dev/null 2>&1; } 2>&1 )
 		rm -f "$tmp"/ht* ;;
