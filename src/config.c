@@ -1394,12 +1394,13 @@ static int validate(const struct cfg *c, const struct ctx *x)
 	for (i = 0; i < sizeof(order_rules) / sizeof(order_rules[0]); i++) {
 		const struct key_def *lo = key_find(order_rules[i].lo);
 		const struct key_def *hi = key_find(order_rules[i].hi);
-		double a = value_of(c, lo);
-		double b = value_of(c, hi);
+		double a, b;
 		char sa[48];
 		char sb[48];
 
 		assert(lo && hi);
+		a = value_of(c, lo);
+		b = value_of(c, hi);
 		if (a <= b || (order_rules[i].off_ok && (a == 0 || b == 0)))
 			continue;
 		fmt_value(lo, a, sa, sizeof(sa));
