@@ -18,6 +18,8 @@
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "alloctop.h"
 #include "boot.h"
@@ -25,6 +27,7 @@
 #include "ptrmap.h"
 #include "publish.h"
 #include "sample.h"
+#include "stack.h"
 #include "tls.h"
 
 __thread struct tls_state tls_self __attribute__((tls_model("initial-exec")));
@@ -394,6 +397,18 @@ SHIM_EXPORT size_t malloc_usable_size(void *p)
 SHIM_EXPORT void alloctop_ops_v1(uint64_t n)
 {
 	pub_ops(&tls_self, n);
+}
+
+/* pipe2 is a system call and nothing more in glibc.  Made by libunwind
+ * while we unwind (inside our code, or the sampler), the pipe is moved out
+ * of the program's way (stack.c); the program's own pipes are untouched. */
+SHIM_EXPORT int pipe2(int fds[2], int flags)
+{
+	struct tls_state *t = &tls_self;
+
+	if (t->depth != 0 || t->sampling != 0)
+		return stack_pipe2(fds, flags);
+	return (int)syscall(SYS_pipe2, fds, flags);
 }
 
 /* dlopen: the new object's code may allocate; publish it for symbols. */

@@ -42,7 +42,12 @@
 static struct seg_header *seg;		/* NULL until published, or disabled */
 struct seg_site *pub_site_table;	/* seg's, or NULL */
 static uint64_t seg_size;
-static int seg_fd = -1;
+/* The segment's file, to know it again at exit.  No descriptor is kept:
+ * a program that closes every descriptor above stderr (ssh, daemons) and
+ * opens its own would get ours to use, or we its files to close and lock;
+ * and a kept descriptor shifts the numbers the program is given. */
+static dev_t seg_dev;
+static ino_t seg_ino;
 static struct seg_counters *seg_retired;
 static struct seg_slot *seg_slots;
 
@@ -354,6 +359,7 @@ static void exe_name(char *out, size_t len)
 	char path[512];
 	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
 	const char *base;
+	size_t k;
 
 	out[0] = '\0';
 	if (n <= 0)
@@ -361,8 +367,11 @@ static void exe_name(char *out, size_t len)
 	path[n] = '\0';
 	base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	strncpy(out, base, len - 1);
-	out[len - 1] = '\0';
+	k = strlen(base);
+	if (k > len - 1)
+		k = len - 1;	/* truncated, as the reader expects */
+	memcpy(out, base, k);
+	out[k] = '\0';
 }
 
 /* An alloctop.<pid> already exists: our own image before an exec (same
@@ -405,6 +414,7 @@ static int create_segment(pid_t parent)
 	pid_t pid = getpid();
 	uint64_t start = start_time_ticks();
 	uint32_t exec_count = 0;
+	struct stat st;
 	int fd;
 	void *map;
 	int err;
@@ -466,7 +476,11 @@ static int create_segment(pid_t parent)
 	h->module_count = SEG_MAX_MODULES;
 	h->module_size = sizeof(struct seg_module);
 
-	seg_fd = fd;
+	if (fstat(fd, &st) == 0) {
+		seg_dev = st.st_dev;
+		seg_ino = st.st_ino;
+	}
+	close(fd);
 	seg_size = l.size;
 	seg_slots = (struct seg_slot *)((char *)map + l.slots_off);
 	slot_hint = 0;
@@ -512,8 +526,6 @@ static void fork_child(void)
 	__atomic_store_n(&seg, NULL, __ATOMIC_RELEASE);
 	if (old != NULL) {
 		munmap(old, seg_size);
-		close(seg_fd);	/* our copy; the parent keeps its own */
-		seg_fd = -1;
 	}
 	memset(&early, 0, sizeof early);
 	sample_reset();
@@ -540,15 +552,23 @@ void pub_start(void)
  * (a shared flock) or the alloctop that launched us will collect it. */
 void pub_stop(void)
 {
+	char name[SEG_NAME_MAX];
+	struct stat st;
+	int fd;
+
 	if (seg == NULL)
 		return;
 	__atomic_store_n(&seg->state, SEG_STATE_EXITED, __ATOMIC_RELEASE);
 	if (boot_env.launcher != 0 && getppid() == boot_env.launcher)
 		return;
-	if (flock(seg_fd, LOCK_EX | LOCK_NB) == 0) {
-		char name[SEG_NAME_MAX];
-
-		seg_name(name, seg->pid);
+	seg_name(name, seg->pid);
+	fd = shm_open(name, O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	/* Still the file we made (a reader reclaims only dead processes'),
+	 * and no reader holds it. */
+	if (fstat(fd, &st) == 0 && st.st_dev == seg_dev &&
+	    st.st_ino == seg_ino && flock(fd, LOCK_EX | LOCK_NB) == 0)
 		shm_unlink(name);
-	}
+	close(fd);
 }

@@ -303,7 +303,9 @@ take(struct tls_state *t, const struct pub_call *k, uintptr_t key)
 	tls_add(&t->ctr->samples, 1);
 	if (cached)
 		tls_add(&t->ctr->stack_hits, 1);
-	if (id >= SEG_MAX_SITES) {
+	if (n == 0) {
+		id = 0;		/* no stack to be had: "other" */
+	} else if (id >= SEG_MAX_SITES) {
 		id = find_site(h, sites, frames, n, hash_frames(frames, n));
 		stack_remember_site(t, id);
 	}

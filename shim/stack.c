@@ -14,16 +14,31 @@
  * against +87 ns for unwinding, with no mismatch in 4.8 M hits).  Slots are
  * read only inside the thread's own stack bounds, so a program that
  * switches stacks (coroutines) simply misses.
+ *
+ * libunwind (1.6) checks that stack memory is readable by writing a byte
+ * of it to a pipe it keeps open, after reading the pipe to drain it; when
+ * that read fails it closes both numbers it remembers and opens a new
+ * pipe.  In a program that closes every descriptor above stderr and opens
+ * its own (ssh, daemons), those numbers become the program's files:
+ * libunwind would read bytes out of one, write stack bytes into another,
+ * and close both (libunwind issues 274 and 291).  So the pipe it makes
+ * while we unwind is moved to numbers near the top of the usual range,
+ * out of the program's way, and before every walk both numbers must be
+ * closed or still that pipe; if the program has reused one, the sample
+ * gets no stack (the "other" site) rather than touch its file.
  */
 #include "config.h"
 
 #define UNW_LOCAL_ONLY
+#include <errno.h>
+#include <fcntl.h>
 #include <libunwind.h>
 #include <link.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -80,6 +95,79 @@ void stack_warm_up(void)
 	dl_iterate_phdr(find_self, (void *)(uintptr_t)stack_warm_up);
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	(void)unw_backtrace(frames, 8);
+}
+
+/* libunwind's validation pipe, as stack_pipe2 made it (-1: none yet). */
+static int pipe_fd[2] = { -1, -1 };
+static dev_t pipe_dev;
+static ino_t pipe_ino;
+
+/* The lowest number the pipe is moved to: 64 below the soft descriptor
+ * limit, and never above 1024 (a higher number would make the kernel grow
+ * the process's descriptor table to it). */
+static int pipe_floor(void)
+{
+	struct rlimit r;
+	rlim_t top = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < top)
+		top = r.rlim_cur;
+	return top > 128 ? (int)(top - 64) : 3;
+}
+
+int stack_pipe2(int fds[2], int flags)
+{
+	int p[2];
+	int floor;
+	struct stat st;
+
+	if (syscall(SYS_pipe2, p, flags) != 0)
+		return -1;
+	floor = pipe_floor();
+	for (int i = 0; i < 2; i++) {
+		int hi;
+
+		if (p[i] >= floor)
+			continue;
+		hi = fcntl(p[i], (flags & O_CLOEXEC) ? F_DUPFD_CLOEXEC :
+						       F_DUPFD, floor);
+		if (hi >= 0) {
+			close(p[i]);
+			p[i] = hi;
+		}
+	}
+	if (fstat(p[0], &st) == 0) {
+		pipe_dev = st.st_dev;
+		pipe_ino = st.st_ino;
+	}
+	__atomic_store_n(&pipe_fd[0], p[0], __ATOMIC_RELAXED);
+	__atomic_store_n(&pipe_fd[1], p[1], __ATOMIC_RELAXED);
+	fds[0] = p[0];
+	fds[1] = p[1];
+	return 0;
+}
+
+/* Whether libunwind may validate memory now: each of its pipe's numbers
+ * is closed (it will make a new pipe, through stack_pipe2) or still its
+ * pipe. */
+static bool pipe_intact(void)
+{
+	for (int i = 0; i < 2; i++) {
+		int fd = __atomic_load_n(&pipe_fd[i], __ATOMIC_RELAXED);
+		struct stat st;
+
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) != 0) {
+			if (errno == EBADF)
+				continue;
+			return false;
+		}
+		if (!S_ISFIFO(st.st_mode) || st.st_dev != pipe_dev ||
+		    st.st_ino != pipe_ino)
+			return false;
+	}
+	return true;
 }
 
 static int ours(uintptr_t ip)
@@ -229,18 +317,20 @@ int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 				frames[i] = (void *)e->ip[i];
 			return (int)e->n;
 		}
-		if (key >= c->lo && key < c->hi) {
-			e->ret = ret;
-			e->key = key;
-			n = unwind(c, e, key, frames, max);
-			if (e->n != 0 && e->ip[0] == ret) {
-				c->last = e;
-				return n;
-			}
-			e->n = 0;
-			if (n > 0)
-				return n;
+	}
+	if (!pipe_intact())
+		return 0;	/* the program holds libunwind's numbers */
+	if (c != NULL && key >= c->lo && key < c->hi) {
+		e->ret = ret;
+		e->key = key;
+		n = unwind(c, e, key, frames, max);
+		if (e->n != 0 && e->ip[0] == ret) {
+			c->last = e;
+			return n;
 		}
+		e->n = 0;
+		if (n > 0)
+			return n;
 	}
 	/* No cache: the fast trace of libunwind. */
 	n = unw_backtrace(buf, max + 8);

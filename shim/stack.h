@@ -12,6 +12,10 @@
  * locks: done once from the constructor, under the reentrancy guard. */
 void stack_warm_up(void);
 
+/* pipe2 for libunwind, called while we unwind (stack.c): the pipe it
+ * keeps for checking memory, moved to numbers out of the program's way. */
+int stack_pipe2(int fds[2], int flags);
+
 /* The program's stack at an interposed entry point: frames[0..n) return
  * addresses, innermost first, our own frames removed; returns n.
  *
@@ -22,7 +26,8 @@ void stack_warm_up(void);
  * return address it remembers is still in its slot on the stack.  *site
  * receives the call-site number remembered with a hit, or UINT32_MAX (only
  * then are frames[] filled in: a known site needs none); *cached is true
- * for a hit. */
+ * for a hit.  Returns 0, no stack, when the program has taken over the
+ * descriptor numbers of libunwind's pipe. */
 int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 		  void **frames, int max, uint32_t *site, bool *cached);
 

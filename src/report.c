@@ -129,7 +129,8 @@ static void text_sites(FILE *f, const struct report_tick *t)
 		report_bytes(ab, sizeof ab, (double)r->raw.alloc_bytes);
 		report_bytes(rb, sizeof rb, r->alloc_bytes_per_s);
 		if (r->id == 0)
-			snprintf(where, sizeof where, "(other: site table full)");
+			snprintf(where, sizeof where,
+				 "(other: no stack, or site table full)");
 		else
 			where_text(where, sizeof where, r->where);
 		fprintf(f, "  %10s %9" PRIu64 " %10s %9" PRIu64 " %10s  %s\n",

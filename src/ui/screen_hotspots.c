@@ -656,8 +656,8 @@ static void build(struct ui *u)
 			memset(&hs.rows[i], 0, sizeof hs.rows[i]);
 			if (s->id == 0)
 				snprintf(hs.rows[i].name,
-					 sizeof hs.rows[i].name,
-					 "(other: site table full)");
+					 sizeof hs.rows[i].name, "%s",
+					 "(other: no stack, or table full)");
 			else
 				fmt_where(hs.rows[i].name,
 					  sizeof hs.rows[i].name, s->where);
