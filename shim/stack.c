@@ -91,16 +91,39 @@ static int find_self(struct dl_phdr_info *i, size_t size, void *arg)
 void stack_warm_up(void)
 {
 	void *frames[8];
+	pthread_attr_t a;
 
 	dl_iterate_phdr(find_self, (void *)(uintptr_t)stack_warm_up);
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	(void)unw_backtrace(frames, 8);
+	/* stack_bounds asks other threads' bounds of pthread_getattr_np,
+	 * whose first call binds the C library's realloc lazily: the
+	 * resolver saves the vector registers on the stack (about 3 KiB
+	 * with AVX-512), enough to overflow a small thread stack.  Bound it
+	 * here, on the main thread's. */
+	if (pthread_getattr_np(pthread_self(), &a) == 0)
+		pthread_attr_destroy(&a);
 }
 
 /* libunwind's validation pipe, as stack_pipe2 made it (-1: none yet). */
 static int pipe_fd[2] = { -1, -1 };
 static dev_t pipe_dev;
 static ino_t pipe_ino;
+
+/* Stack a walk may need below the sampler's frame: libunwind's cursor and
+ * DWARF state and our frame arrays took up to 10 KiB in a 16 KiB thread
+ * (tests/progs/smallstack.c).  With less left on a stack of known bounds
+ * the sample gets no stack instead of overflowing the program's.  (On a
+ * stack we do not know, a coroutine's, the walk goes ahead.) */
+#define UNWIND_STACK ((uintptr_t)16 << 10)
+
+static bool stack_short(const struct stack_cache *c)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+
+	return c != NULL && sp >= c->lo && sp < c->hi &&
+	       sp - c->lo < UNWIND_STACK;
+}
 
 /* The lowest number the pipe is moved to: 64 below the soft descriptor
  * limit, and never above 1024 (a higher number would make the kernel grow
@@ -320,6 +343,8 @@ int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 	}
 	if (!pipe_intact())
 		return 0;	/* the program holds libunwind's numbers */
+	if (stack_short(c != NULL ? c : cache_of(t)))
+		return 0;
 	if (c != NULL && key >= c->lo && key < c->hi) {
 		e->ret = ret;
 		e->key = key;
