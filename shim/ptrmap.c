@@ -1,8 +1,10 @@
 /* shim/ptrmap.c - open addressing, linear probing, lock-free.
  *
  * Slots are claimed with a CAS on the pointer word and released by storing
- * a tombstone (or empty, when the next slot is empty and so no probe runs
- * past this one).  The table is mmap'ed once at its final size: 64 Ki
+ * a tombstone (or empty, when the process has one thread and the next slot
+ * is empty, so that no probe runs past this one).  Inserts reuse
+ * tombstones, and a lookup stops after MAX_PROBE slots, so a table that
+ * many threads have filled with tombstones costs a bounded probe.  The table is mmap'ed once at its final size: 64 Ki
  * entries (2 MiB) with sampling, where live sampled blocks number about
  * live bytes / period; 2 Mi entries (64 MiB) in exact mode, where every
  * live block is here.  A full table drops the sample (header.ptrs_dropped):
@@ -138,7 +140,12 @@ bool ptr_take(const void *p, struct ptr_entry *out)
 		*out = *e;
 		if (out->pad != generation)
 			k = MAX_PROBE;	/* dead: remove it, report no sample */
-		if (__atomic_load_n(&table[(i + 1) & mask].ptr,
+		/* Empty again only with one thread in the process: with more,
+		 * an insert may have just probed past this slot to claim the
+		 * next, and a hole here would hide its entry from every
+		 * lookup (a free the site would never see). */
+		if (__libc_single_threaded &&
+		    __atomic_load_n(&table[(i + 1) & mask].ptr,
 				    __ATOMIC_RELAXED) == EMPTY)
 			__atomic_store_n(&e->ptr, EMPTY, __ATOMIC_RELEASE);
 		else

@@ -1,10 +1,10 @@
 /* tests/progs/smallstack.c - threads on the smallest stacks POSIX allows
  * (PTHREAD_STACK_MIN, 16 KiB here), allocating from deep inside them.
  *
- *   smallstack KIB
+ *   smallstack KIB [PAIRS]
  *
- * Four threads each make 2000 malloc+free pairs below KIB KiB of their own
- * frames, then the program prints "ok".  Bare it runs with 6; under the
+ * Four threads each make PAIRS (2000) malloc+free pairs below KIB KiB of
+ * their own frames, at once, then the program prints "ok".  Bare it runs with 6; under the
  * shim it must too: a stack walk needs more than such a thread has left.
  */
 #include <limits.h>
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #define THREADS 4
-#define PAIRS 2000
+static size_t pairs = 2000;
 
 /* Each level takes a KiB of stack. */
 static __attribute__((noinline)) void *deep(int kib, size_t n)
@@ -32,7 +32,7 @@ static void *run(void *arg)
 {
 	int kib = (int)(intptr_t)arg;
 
-	for (size_t i = 0; i < PAIRS; i++) {
+	for (size_t i = 0; i < pairs; i++) {
 		void *p = deep(kib, 16 + i % 200);
 
 		if (p == NULL)
@@ -48,9 +48,11 @@ int main(int argc, char **argv)
 	pthread_t th[THREADS];
 	int kib = argc > 1 ? atoi(argv[1]) : 0;
 
+	if (argc > 2)
+		pairs = strtoul(argv[2], NULL, 10);
 	if (kib < 1 || pthread_attr_init(&attr) != 0 ||
 	    pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN) != 0) {
-		fprintf(stderr, "usage: smallstack KIB\n");
+		fprintf(stderr, "usage: smallstack KIB [PAIRS]\n");
 		return 2;
 	}
 	for (int i = 0; i < THREADS; i++)
