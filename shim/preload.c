@@ -18,7 +18,6 @@
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "alloctop.h"
@@ -399,16 +398,12 @@ SHIM_EXPORT void alloctop_ops_v1(uint64_t n)
 	pub_ops(&tls_self, n);
 }
 
-/* pipe2 is a system call and nothing more in glibc.  Made by libunwind
- * while we unwind (inside our code, or the sampler), the pipe is moved out
- * of the program's way (stack.c); the program's own pipes are untouched. */
+/* pipe2 is a system call and nothing more in glibc.  Made by libunwind's
+ * code, the pipe is moved out of the program's way (stack.c); the
+ * program's own pipes are the system call's. */
 SHIM_EXPORT int pipe2(int fds[2], int flags)
 {
-	struct tls_state *t = &tls_self;
-
-	if (t->depth != 0 || t->sampling != 0)
-		return stack_pipe2(fds, flags);
-	return (int)syscall(SYS_pipe2, fds, flags);
+	return stack_pipe2(fds, flags, (uintptr_t)__builtin_return_address(0));
 }
 
 /* dlopen: the new object's code may allocate; publish it for symbols. */

@@ -70,19 +70,26 @@ struct stack_cache {
 extern void *__libc_stack_end;
 
 static uintptr_t self_lo, self_hi;
+static uintptr_t unw_lo, unw_hi;	/* libunwind's: only its pipes move */
 static uint32_t site_gen = 1;
 
-static int find_self(struct dl_phdr_info *i, size_t size, void *arg)
+/* The load range of the module holding addr, for dl_iterate_phdr. */
+struct range {
+	uintptr_t addr;
+	uintptr_t lo, hi;
+};
+
+static int find_range(struct dl_phdr_info *i, size_t size, void *arg)
 {
-	uintptr_t me = (uintptr_t)arg;
+	struct range *r = arg;
 	uintptr_t lo;
 	uintptr_t hi;
 
 	(void)size;
 	mod_load_range(i, &lo, &hi);
-	if (me >= lo && me < hi) {
-		self_lo = lo;
-		self_hi = hi;
+	if (r->addr >= lo && r->addr < hi) {
+		r->lo = lo;
+		r->hi = hi;
 		return 1;
 	}
 	return 0;
@@ -93,7 +100,15 @@ void stack_warm_up(void)
 	void *frames[8];
 	pthread_attr_t a;
 
-	dl_iterate_phdr(find_self, (void *)(uintptr_t)stack_warm_up);
+	struct range self = { .addr = (uintptr_t)stack_warm_up };
+	struct range unw = { .addr = (uintptr_t)unw_backtrace };
+
+	dl_iterate_phdr(find_range, &self);
+	dl_iterate_phdr(find_range, &unw);
+	self_lo = self.lo;
+	self_hi = self.hi;
+	__atomic_store_n(&unw_lo, unw.lo, __ATOMIC_RELAXED);
+	__atomic_store_n(&unw_hi, unw.hi, __ATOMIC_RELEASE);
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	(void)unw_backtrace(frames, 8);
 	/* stack_bounds asks other threads' bounds of pthread_getattr_np,
@@ -138,12 +153,15 @@ static int pipe_floor(void)
 	return top > 128 ? (int)(top - 64) : 3;
 }
 
-int stack_pipe2(int fds[2], int flags)
+int stack_pipe2(int fds[2], int flags, uintptr_t caller)
 {
 	int p[2];
 	int floor;
 	struct stat st;
 
+	if (caller < __atomic_load_n(&unw_lo, __ATOMIC_RELAXED) ||
+	    caller >= __atomic_load_n(&unw_hi, __ATOMIC_ACQUIRE))
+		return (int)syscall(SYS_pipe2, fds, flags);	/* not libunwind */
 	if (syscall(SYS_pipe2, p, flags) != 0)
 		return -1;
 	floor = pipe_floor();

@@ -12,9 +12,10 @@
  * locks: done once from the constructor, under the reentrancy guard. */
 void stack_warm_up(void);
 
-/* pipe2 for libunwind, called while we unwind (stack.c): the pipe it
- * keeps for checking memory, moved to numbers out of the program's way. */
-int stack_pipe2(int fds[2], int flags);
+/* pipe2, called from caller: from libunwind's code (stack.c), the pipe it
+ * keeps for checking memory is moved to numbers out of the program's way;
+ * anyone else's is the system call's. */
+int stack_pipe2(int fds[2], int flags, uintptr_t caller);
 
 /* The program's stack at an interposed entry point: frames[0..n) return
  * addresses, innermost first, our own frames removed; returns n.
