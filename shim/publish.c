@@ -515,6 +515,7 @@ static void fork_child(void)
 	struct tls_state *t = &tls_self;
 	void *old = seg;
 
+	stack_fork_child();
 	if (t->status == TLS_SLOTTED || t->status == TLS_UNSLOTTED)
 		t->status = TLS_FRESH;
 	SIGNAL_FENCE();
@@ -541,7 +542,8 @@ void pub_start(void)
 
 	tls_enter(t);
 	exit_key_ok = pthread_key_create(&exit_key, thread_exit) == 0;
-	(void)pthread_atfork(NULL, NULL, fork_child);
+	(void)pthread_atfork(stack_fork_prepare, stack_fork_parent,
+			     fork_child);
 	ptr_init(boot_env.sample_bytes);
 	(void)create_segment(0);
 	mod_refresh();

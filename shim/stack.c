@@ -35,6 +35,7 @@
 #include <libunwind.h>
 #include <link.h>
 #include <pthread.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -330,15 +331,95 @@ static int unwind(struct stack_cache *c, struct cache_entry *e,
 	return n;
 }
 
-int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
-		  void **frames, int max, uint32_t *site, bool *cached)
+/* The walk itself, between walk_begin and walk_end: with the cache entry
+ * e of c when the stack may be cached, else libunwind's fast trace. */
+static int walk(struct stack_cache *c, struct cache_entry *e, uintptr_t ret,
+		uintptr_t key, void **frames, int max)
 {
 	void *buf[SEG_MAX_FRAMES + 8];
-	struct stack_cache *c = NULL;
-	struct cache_entry *e = NULL;
 	int n;
 	int skip = 0;
 	int out = 0;
+
+	if (c != NULL && key >= c->lo && key < c->hi) {
+		e->ret = ret;
+		e->key = key;
+		n = unwind(c, e, key, frames, max);
+		if (e->n != 0 && e->ip[0] == ret) {
+			c->last = e;
+			return n;
+		}
+		e->n = 0;
+		if (n > 0)
+			return n;
+	}
+	n = unw_backtrace(buf, max + 8);
+	while (skip < n && ours((uintptr_t)buf[skip]))
+		skip++;
+	for (int i = skip; i < n && out < max; i++)
+		frames[out++] = buf[i];
+	return out;
+}
+
+/* fork and libunwind: libunwind takes mutexes of its own while it walks
+ * (its memory pools, the loader's lock in dl_iterate_phdr), and a child
+ * forked while another thread held one would wait for it forever, in its
+ * first walk.  So fork waits for the walks under way to end and holds new
+ * ones off (they go without a stack) until it is done: walkers count
+ * themselves in, then look at the flag; fork sets the flag, then waits for
+ * the count (sequentially consistent on both sides, so one of them sees
+ * the other). */
+static unsigned walkers;
+static bool forking;
+
+static bool walk_begin(struct tls_state *t)
+{
+	if (__atomic_load_n(&forking, __ATOMIC_SEQ_CST))
+		return false;
+	__atomic_add_fetch(&walkers, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&forking, __ATOMIC_SEQ_CST)) {
+		__atomic_sub_fetch(&walkers, 1, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	t->walking = 1;
+	return true;
+}
+
+static void walk_end(struct tls_state *t)
+{
+	t->walking = 0;
+	__atomic_sub_fetch(&walkers, 1, __ATOMIC_SEQ_CST);
+}
+
+void stack_fork_prepare(void)
+{
+	/* A fork from a signal handler that interrupted this thread's own
+	 * walk must not wait for itself. */
+	unsigned mine = tls_self.walking;
+
+	__atomic_store_n(&forking, true, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&walkers, __ATOMIC_SEQ_CST) > mine)
+		sched_yield();
+}
+
+void stack_fork_parent(void)
+{
+	__atomic_store_n(&forking, false, __ATOMIC_SEQ_CST);
+}
+
+void stack_fork_child(void)
+{
+	/* The other threads are gone, and with them their counts. */
+	__atomic_store_n(&walkers, tls_self.walking, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&forking, false, __ATOMIC_SEQ_CST);
+}
+
+int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
+		  void **frames, int max, uint32_t *site, bool *cached)
+{
+	struct stack_cache *c = NULL;
+	struct cache_entry *e = NULL;
+	int n;
 
 	*site = UINT32_MAX;
 	*cached = false;
@@ -363,25 +444,11 @@ int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 		return 0;	/* the program holds libunwind's numbers */
 	if (stack_short(c != NULL ? c : cache_of(t)))
 		return 0;
-	if (c != NULL && key >= c->lo && key < c->hi) {
-		e->ret = ret;
-		e->key = key;
-		n = unwind(c, e, key, frames, max);
-		if (e->n != 0 && e->ip[0] == ret) {
-			c->last = e;
-			return n;
-		}
-		e->n = 0;
-		if (n > 0)
-			return n;
-	}
-	/* No cache: the fast trace of libunwind. */
-	n = unw_backtrace(buf, max + 8);
-	while (skip < n && ours((uintptr_t)buf[skip]))
-		skip++;
-	for (int i = skip; i < n && out < max; i++)
-		frames[out++] = buf[i];
-	return out;
+	if (!walk_begin(t))
+		return 0;	/* a fork is under way */
+	n = walk(c, e, ret, key, frames, max);
+	walk_end(t);
+	return n;
 }
 
 uint32_t stack_known_site(struct tls_state *t, uintptr_t ret, uintptr_t key)

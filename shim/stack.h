@@ -40,6 +40,13 @@ uint32_t stack_known_site(struct tls_state *t, uintptr_t ret, uintptr_t key);
 /* Remembers the site number of the stack stack_capture just returned. */
 void stack_remember_site(struct tls_state *t, uint32_t site);
 
+/* pthread_atfork's three: fork waits for the stack walks under way and
+ * holds new ones off, so that no child inherits a lock of libunwind's
+ * that another thread held. */
+void stack_fork_prepare(void);
+void stack_fork_parent(void);
+void stack_fork_child(void);
+
 /* Forget every remembered site number (a fork gave us a new table). */
 void stack_forget_sites(void);
 

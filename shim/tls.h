@@ -44,6 +44,7 @@ struct tls_state {
 	int64_t saved_countdown;
 	struct stack_cache *stack_cache;	/* exact mode's (stack.c) */
 	uint32_t stack_cache_failed;
+	uint32_t walking;		/* inside libunwind (stack.c) */
 };
 
 extern __thread struct tls_state tls_self
