@@ -4,7 +4,9 @@
  * a tombstone (or empty, when the process has one thread and the next slot
  * is empty, so that no probe runs past this one).  Inserts reuse
  * tombstones, and a lookup stops after MAX_PROBE slots, so a table that
- * many threads have filled with tombstones costs a bounded probe.  The table is mmap'ed once at its final size: 64 Ki
+ * many threads have filled with tombstones costs a bounded probe.
+ *
+ * The table is mmap'ed once at its final size: 64 Ki
  * entries (2 MiB) with sampling, where live sampled blocks number about
  * live bytes / period; 2 Mi entries (64 MiB) in exact mode, where every
  * live block is here.  A full table drops the sample (header.ptrs_dropped):

@@ -21,11 +21,12 @@
  * pipe.  In a program that closes every descriptor above stderr and opens
  * its own (ssh, daemons), those numbers become the program's files:
  * libunwind would read bytes out of one, write stack bytes into another,
- * and close both (libunwind issues 274 and 291).  So the pipe it makes
- * while we unwind is moved to numbers near the top of the usual range,
- * out of the program's way, and before every walk both numbers must be
- * closed or still that pipe; if the program has reused one, the sample
- * gets no stack (the "other" site) rather than touch its file.
+ * and close both (libunwind issues 274 and 291).  So a pipe libunwind's
+ * code makes (we interpose pipe2) is moved to numbers near the top of the
+ * usual range, out of the program's way, and before every walk both
+ * numbers must be closed or still that pipe; if the program has reused
+ * one, the sample gets no stack (the "other" site) rather than touch its
+ * file.
  */
 #include "config.h"
 
@@ -112,11 +113,11 @@ void stack_warm_up(void)
 	__atomic_store_n(&unw_hi, unw.hi, __ATOMIC_RELEASE);
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	(void)unw_backtrace(frames, 8);
-	/* stack_bounds asks other threads' bounds of pthread_getattr_np,
-	 * whose first call binds the C library's realloc lazily: the
+	/* stack_bounds asks pthread_getattr_np for other threads' bounds;
+	 * its first call binds the C library's realloc lazily, and the
 	 * resolver saves the vector registers on the stack (about 3 KiB
-	 * with AVX-512), enough to overflow a small thread stack.  Bound it
-	 * here, on the main thread's. */
+	 * with AVX-512), enough to overflow a small thread stack.  Make
+	 * that first call here, on the main thread's stack. */
 	if (pthread_getattr_np(pthread_self(), &a) == 0)
 		pthread_attr_destroy(&a);
 }

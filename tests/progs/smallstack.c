@@ -4,8 +4,9 @@
  *   smallstack KIB [PAIRS]
  *
  * Four threads each make PAIRS (2000) malloc+free pairs below KIB KiB of
- * their own frames, at once, then the program prints "ok".  Bare it runs with 6; under the
- * shim it must too: a stack walk needs more than such a thread has left.
+ * their own frames, at once, then the program prints "ok".  Bare it runs
+ * with 6; under the shim it must too: a stack walk needs more than such a
+ * thread has left.
  */
 #include <limits.h>
 #include <pthread.h>
