@@ -101,7 +101,6 @@ void stack_warm_up(void)
 {
 	void *frames[8];
 	pthread_attr_t a;
-
 	struct range self = { .addr = (uintptr_t)stack_warm_up };
 	struct range unw = { .addr = (uintptr_t)unw_backtrace };
 
@@ -332,8 +331,9 @@ static int unwind(struct stack_cache *c, struct cache_entry *e,
 	return n;
 }
 
-/* The walk itself, between walk_begin and walk_end: with the cache entry
- * e of c when the stack may be cached, else libunwind's fast trace. */
+/* The walk itself, between walk_begin and walk_end: with c's cache entry
+ * e (NULL: none) when the stack may be cached, else libunwind's fast
+ * trace. */
 static int walk(struct stack_cache *c, struct cache_entry *e, uintptr_t ret,
 		uintptr_t key, void **frames, int max)
 {
@@ -342,7 +342,7 @@ static int walk(struct stack_cache *c, struct cache_entry *e, uintptr_t ret,
 	int skip = 0;
 	int out = 0;
 
-	if (c != NULL && key >= c->lo && key < c->hi) {
+	if (e != NULL && key >= c->lo && key < c->hi) {
 		e->ret = ret;
 		e->key = key;
 		n = unwind(c, e, key, frames, max);
@@ -418,7 +418,7 @@ void stack_fork_child(void)
 int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 		  void **frames, int max, uint32_t *site, bool *cached)
 {
-	struct stack_cache *c = NULL;
+	struct stack_cache *c;
 	struct cache_entry *e = NULL;
 	int n;
 
@@ -426,7 +426,8 @@ int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 	*cached = false;
 	if (max > (int)SEG_MAX_FRAMES)
 		max = (int)SEG_MAX_FRAMES;
-	if (ret != 0 && key != 0 && (c = cache_of(t)) != NULL) {
+	c = cache_of(t);	/* also the stack's bounds */
+	if (c != NULL && ret != 0 && key != 0) {
 		e = entry_for(c, ret, key);
 		c->last = NULL;
 		if (hit(c, e, ret, key)) {
@@ -441,10 +442,8 @@ int stack_capture(struct tls_state *t, uintptr_t ret, uintptr_t key,
 			return (int)e->n;
 		}
 	}
-	if (!pipe_intact())
-		return 0;	/* the program holds libunwind's numbers */
-	if (stack_short(c != NULL ? c : cache_of(t)))
-		return 0;
+	if (stack_short(c) || !pipe_intact())
+		return 0;	/* no room, or the program holds libunwind's pipe */
 	if (!walk_begin(t))
 		return 0;	/* a fork is under way */
 	n = walk(c, e, ret, key, frames, max);
