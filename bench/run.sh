@@ -53,15 +53,22 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 run_one() {	# run_one CONFIG WORKLOAD -> "wall cpu" on stdout
-	local cfg=$1 w=$2 TIMEFORMAT='%3R %3U %3S' t pin=()
-	[ -n "$cpu" ] && [ "$w" != threads ] && pin=(taskset -c "$cpu")
+	local cfg=$1 w=$2 TIMEFORMAT='%3R %3U %3S' t
+	# Pinned, this subshell itself: a taskset in the timed command would
+	# start under LD_PRELOAD too and charge the shim's start-up twice.
 	case $cfg in
-	bare) t=$( { time "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
-	floor) t=$( { time LD_PRELOAD="$FLOOR" "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
-	shim) t=$( { time LD_PRELOAD="$SHIM" "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
-	nostack) t=$( { time ALLOCTOP_SAMPLE_BYTES=0 LD_PRELOAD="$SHIM" "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
-	exact) t=$( { time ALLOCTOP_SAMPLE_BYTES=1 LD_PRELOAD="$SHIM" "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
-	ladder[1-4]) t=$( { time LD_PRELOAD="$build/bench/.libs/lib$cfg.so" "${pin[@]}" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	bare | floor | shim | nostack | exact | ladder[1-4])
+		if [ -n "$cpu" ] && [ "$w" != threads ]; then
+			taskset -pc "$cpu" "$BASHPID" >/dev/null
+		fi ;;
+	esac
+	case $cfg in
+	bare) t=$( { time "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	floor) t=$( { time LD_PRELOAD="$FLOOR" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	shim) t=$( { time LD_PRELOAD="$SHIM" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	nostack) t=$( { time ALLOCTOP_SAMPLE_BYTES=0 LD_PRELOAD="$SHIM" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	exact) t=$( { time ALLOCTOP_SAMPLE_BYTES=1 LD_PRELOAD="$SHIM" "$W" "$w" >/dev/null; } 2>&1 ) ;;
+	ladder[1-4]) t=$( { time LD_PRELOAD="$build/bench/.libs/lib$cfg.so" "$W" "$w" >/dev/null; } 2>&1 ) ;;
 	exact-report) t=$( { time "$ALLOCTOP" -b --exact -- "$W" "$w" >/dev/null; } 2>&1 ) ;;
 	heaptrack) t=$( { time heaptrack -o "$tmp/ht" "$W" "$w" >/dev/null 2>&1; } 2>&1 )
 		rm -f "$tmp"/ht* ;;
@@ -77,7 +84,7 @@ run_one() {	# run_one CONFIG WORKLOAD -> "wall cpu" on stdout
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 for w in $workloads; do
-	run_one bare "$w" >/dev/null	# warm caches
+	(run_one bare "$w") >/dev/null	# warm caches (a subshell: it may pin itself)
 	for ((r = 1; r <= rounds; r++)); do
 		read -r bw bc < <(run_one bare "$w")
 		echo "$bw $bc" >>"$tmp/$w.bare"
